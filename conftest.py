@@ -1,0 +1,36 @@
+"""Project-wide test configuration: browser tests are skipped, loudly, without Chromium."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("WIPOMATCH_CHROMIUM", "/usr/bin/chromium")
+
+
+def _browser_available() -> bool:
+    return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
+
+
+def pytest_collection_modifyitems(config, items):
+    if _browser_available():
+        return
+    if os.environ.get("WIPOMATCH_REQUIRE_BROWSER"):
+        raise pytest.UsageError(
+            f"Browser tests are required (WIPOMATCH_REQUIRE_BROWSER=1) but {CHROMIUM} is missing. "
+            "Install Debian's chromium: apt-get install -y chromium"
+        )
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: browser tests skipped")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not _browser_available():
+        terminalreporter.write_line(
+            "NOTE: Chromium was not found, so the browser tests were SKIPPED. "
+            "Install it with: apt-get install -y chromium",
+            yellow=True,
+            bold=True,
+        )

@@ -1,0 +1,39 @@
+"""Serve the web application and the task worker together; one Ctrl-C stops both."""
+
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the development web server and the background task worker together."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", default="8000")
+
+    def handle(self, *args, **options):
+        manage = [sys.executable, "manage.py"]
+        address = f"{options['host']}:{options['port']}"
+        processes = [
+            subprocess.Popen([*manage, "db_worker", "--interval", "1", "--no-reload"]),  # noqa: S603
+            subprocess.Popen([*manage, "runserver", "--noreload", address]),  # noqa: S603
+        ]
+        try:
+            # Stop everything as soon as either process ends, so nothing runs half-alive.
+            while all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            self.stdout.write("Stopping the web server and the task worker…")
+        finally:
+            for p in processes:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGINT)
+            for p in processes:
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()

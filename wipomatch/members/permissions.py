@@ -1,0 +1,38 @@
+"""Who may do what with organisations. Views and the API ask these questions, never the models."""
+
+from .models import Membership, Organisation
+
+
+def membership_of(user, organisation: Organisation) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.filter(user=user, organisation=organisation).first()
+
+
+def is_focal_point(user, organisation: Organisation) -> bool:
+    m = membership_of(user, organisation)
+    return m is not None and m.role == Membership.Role.FOCAL_POINT
+
+
+def can_manage_organisation(user, organisation: Organisation) -> bool:
+    """Focal points manage their own (approved) organisation; facilitators manage any."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_facilitator:
+        return True
+    return organisation.is_approved and is_focal_point(user, organisation)
+
+
+def can_see_organisation(user, organisation: Organisation) -> bool:
+    if organisation.is_approved:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        user.is_facilitator
+        or membership_of(user, organisation) is not None
+        or (
+            hasattr(organisation, "application")
+            and organisation.application.applicant_id == user.pk
+        )
+    )

@@ -1,0 +1,29 @@
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import translate_url
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def url_in_language(context, language_code: str) -> str:
+    """The current page's URL in another interface language (/fr/... -> /ar/...)."""
+    request = context.get("request")
+    if request is None:
+        return f"/{language_code}/"
+    return translate_url(request.get_full_path(), language_code)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (pagination keeps the filters)."""
+    request = context["request"]
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = urlencode([(k, v) for k in params for v in params.getlist(k)])
+    return f"?{encoded}" if encoded else "?"

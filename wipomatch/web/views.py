@@ -1,0 +1,49 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from wipomatch.members.selectors import memberships_of_user
+from wipomatch.reference.models import VocabularyTerm
+
+from .selectors import home_figures
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    themes = VocabularyTerm.objects.filter(kind=VocabularyTerm.Kind.THEME, active=True)
+    return render(request, "web/home.html", {"themes": themes, "figures": home_figures()})
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/about.html")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    from wipomatch.members.models import JoinRequest, MembershipApplication
+
+    context = {
+        "memberships": memberships_of_user(request.user),
+        "applications": MembershipApplication.objects.filter(applicant=request.user)
+        .select_related("organisation")
+        .order_by("-created_at"),
+        "join_requests": JoinRequest.objects.filter(user=request.user)
+        .select_related("organisation")
+        .order_by("-created_at"),
+    }
+    return render(request, "web/dashboard.html", context)
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the application and its database answer; 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy", never a 500 page
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
