@@ -27,3 +27,21 @@ def query_with(context, **changes) -> str:
             params[key] = value
     encoded = urlencode([(k, v) for k in params for v in params.getlist(k)])
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def bootstrap(field):
+    """Render a bound form field with its Bootstrap class and accessible error state."""
+    widget_type = getattr(field, "widget_type", "")
+    if widget_type == "checkbox":
+        css = "form-check-input"
+    elif widget_type in ("select", "selectmultiple"):
+        css = "form-select"
+    else:
+        css = "form-control"
+    attrs = {"class": f"{field.field.widget.attrs.get('class', '')} {css}".strip()}
+    if field.errors:
+        attrs["class"] += " is-invalid"
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{field.auto_id}-errors"
+    return field.as_widget(attrs=attrs)
