@@ -1,8 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from wipomatch.web.views import healthz
+
+# Staff sign in through allauth, so the admin cannot bypass two-factor authentication.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("WIPO Match administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -17,4 +23,3 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
-

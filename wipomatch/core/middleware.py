@@ -5,7 +5,13 @@ from django.urls import reverse
 
 # Paths a staff member without 2FA may still reach: setting it up, signing out, static files.
 _ALLOWED_PREFIXES = ("/static/", "/healthz", "/i18n/")
-_ALLOWED_URL_NAMES = ("mfa_activate_totp", "mfa_index", "account_logout", "mfa_view_recovery_codes")
+_ALLOWED_URL_NAMES = (
+    "mfa_activate_totp",
+    "mfa_index",
+    "mfa_view_recovery_codes",
+    "account_logout",
+    "account_reauthenticate",
+)
 
 
 class StaffTwoFactorMiddleware:
