@@ -7,6 +7,7 @@ them since; `update_groupings=True` re-applies the data file's flags on purpose.
 
 import csv
 import json
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,10 @@ def load_taxonomy() -> dict:
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
+        return [
+            {k: unicodedata.normalize("NFC", v or "") for k, v in row.items()}
+            for row in csv.DictReader(fh)
+        ]
 
 
 def load_regions_and_countries(*, update_groupings: bool = False) -> tuple[int, int]:
@@ -149,7 +153,9 @@ def load_vocabularies() -> int:
 
 
 def _read_yaml(path: Path) -> dict[str, str]:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # Some SDG files store accents decomposed (NFD); compose them so search and display agree.
+    text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8"))
+    return yaml.safe_load(text) or {}
 
 
 def load_sdgs() -> tuple[int, int]:
