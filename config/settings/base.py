@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "wipomatch.core",
     "wipomatch.reference",
     "wipomatch.members",
+    "wipomatch.listings",
     "wipomatch.matching",
     "wipomatch.api",
     "wipomatch.web",

@@ -1,0 +1,344 @@
+"""Writes for needs and offers: creation, editing and the whole lifecycle.
+
+draft → submitted → published (a facilitator checks it) → closed (fulfilled / withdrawn) or
+expired; a facilitator may instead ask for changes or reject. Every transition is audited, the
+people concerned are e-mailed after commit, and `listing_changed` is sent after commit so that
+search embeddings and match suggestions refresh in the background.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wipomatch.core.audit import audit_record
+from wipomatch.core.mail import email_after_commit
+from wipomatch.core.text import clean_plain_text
+from wipomatch.members.models import Organisation, User
+from wipomatch.members.selectors import facilitator_contacts, focal_point_emails
+from wipomatch.reference.models import Country
+
+from .models import EDITABLE_STATUSES, ClosedReason, Kind, Listing, ListingTerm, Status
+from .permissions import can_create_listing_for, can_edit_listing
+from .signals import send_listing_changed
+from .validation import CleanListing, ListingData, validate_listing
+
+
+def listing_validity() -> timedelta:
+    return timedelta(days=getattr(settings, "LISTING_VALIDITY_DAYS", 365))
+
+
+def _language_index(values: dict) -> str:
+    codes = sorted({values["language"], *values["delivery_languages"]})
+    return "|" + "|".join(codes) + "|"
+
+
+def _store(listing: Listing, clean: CleanListing) -> None:
+    for name, value in clean.values.items():
+        setattr(listing, name, value)
+    listing.language_index = _language_index(clean.values)
+    listing.worldwide = listing.kind == Kind.OFFER and not clean.countries and not clean.regions
+    listing.full_clean(exclude=["organisation", "created_by"])
+    listing.save()
+    listing.listing_terms.all().delete()
+    ListingTerm.objects.bulk_create([ListingTerm(listing=listing, term=t) for t in clean.terms])
+    countries = clean.countries
+    if listing.kind == Kind.NEED and not countries:
+        countries = [listing.organisation.country]
+    listing.countries.set(countries)
+    listing.regions.set(clean.regions)
+    listing.sdg_goals.set(clean.sdg_goals)
+    listing.sdg_targets.set(clean.sdg_targets)
+    coverage = {c.pk for c in countries}
+    if clean.regions:
+        codes = [r.code for r in clean.regions]
+        coverage |= set(Country.objects.filter(region__code__in=codes).values_list("pk", flat=True))
+        coverage |= set(
+            Country.objects.filter(subregion__code__in=codes).values_list("pk", flat=True)
+        )
+        coverage |= set(
+            Country.objects.filter(intermediate_region__code__in=codes).values_list("pk", flat=True)
+        )
+    listing.coverage.set(coverage)
+
+
+def _transition(
+    listing: Listing, *, actor, to: str, action: str, reason: str = "", fields=()
+) -> None:
+    previous = listing.status
+    listing.status = to
+    listing.save(update_fields=["status", "updated_at", *fields])
+    audit_record(
+        target=listing,
+        actor=actor,
+        action=action,
+        from_state=previous,
+        to_state=to,
+        reason=reason,
+    )
+    send_listing_changed(listing, action)
+
+
+def _email_owners(listing: Listing, template: str, **extra) -> None:
+    context = {
+        "title": listing.title,
+        "kind": listing.kind,
+        "url": reverse(f"listings:{listing.kind}_detail", args=[listing.pk]),
+        **extra,
+    }
+    for address, language in focal_point_emails(listing.organisation):
+        email_after_commit(template=template, to=[address], language=language, context=context)
+    if listing.created_by_id and listing.created_by.email not in {
+        a for a, _lang in focal_point_emails(listing.organisation)
+    }:
+        email_after_commit(
+            template=template,
+            to=[listing.created_by.email],
+            language=listing.created_by.preferred_language,
+            context=context,
+        )
+
+
+@transaction.atomic
+def listing_create(
+    *,
+    user: User,
+    organisation: Organisation,
+    kind: str,
+    data: ListingData,
+    submit: bool = False,
+) -> Listing:
+    """Create a draft need or offer for the user's organisation (optionally submit it at once)."""
+    if kind not in Kind.values:
+        raise ValidationError({"kind": _("Choose need or offer.")})
+    if not can_create_listing_for(user, organisation):
+        raise PermissionDenied
+    clean = validate_listing(kind, data)
+    listing = Listing(kind=kind, organisation=organisation, created_by=user)
+    _store(listing, clean)
+    audit_record(target=listing, actor=user, action="created", to_state=listing.status)
+    send_listing_changed(listing, "created")
+    if submit:
+        listing_submit(user=user, listing=listing)
+    return listing
+
+
+@transaction.atomic
+def listing_update(*, user: User, listing: Listing, data: ListingData) -> Listing:
+    """Edit the content. A published listing stays published; the edit is audited."""
+    if not can_edit_listing(user, listing):
+        raise PermissionDenied
+    if listing.status not in EDITABLE_STATUSES and not user.is_facilitator:
+        raise ValidationError(_("This listing can no longer be edited."))
+    clean = validate_listing(listing.kind, data)
+    listing.content_updated_at = timezone.now()
+    listing.stale_prompted_at = None
+    _store(listing, clean)
+    audit_record(target=listing, actor=user, action="edited", to_state=listing.status)
+    send_listing_changed(listing, "edited")
+    return listing
+
+
+@transaction.atomic
+def listing_submit(*, user: User, listing: Listing) -> None:
+    if not can_edit_listing(user, listing):
+        raise PermissionDenied
+    if listing.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
+        raise ValidationError(_("Only a draft can be submitted for review."))
+    listing.submitted_at = timezone.now()
+    _transition(
+        listing, actor=user, to=Status.SUBMITTED, action="submitted", fields=["submitted_at"]
+    )
+    for address, language in facilitator_contacts():
+        email_after_commit(
+            template="listing_to_review",
+            to=[address],
+            language=language,
+            context={
+                "title": listing.title,
+                "organisation": listing.organisation.name,
+                "url": reverse("listings:review_queue"),
+            },
+        )
+
+
+def _require_facilitator(user) -> None:
+    if not getattr(user, "is_facilitator", False):
+        raise PermissionDenied
+
+
+def _publish(listing: Listing, *, facilitator: User, comment: str) -> None:
+    if listing.status != Status.SUBMITTED:
+        raise ValidationError(_("Only a listing submitted for review can be published."))
+    if not listing.organisation.is_approved:
+        raise ValidationError(_("The organisation is not an approved member."))
+    now = timezone.now()
+    listing.published_at = listing.published_at or now
+    listing.expires_at = now + listing_validity()
+    listing.review_comment = clean_plain_text(comment)
+    listing.reminded_30_at = listing.reminded_7_at = None
+    _transition(
+        listing,
+        actor=facilitator,
+        to=Status.PUBLISHED,
+        action="published",
+        reason=listing.review_comment,
+        fields=["published_at", "expires_at", "review_comment", "reminded_30_at", "reminded_7_at"],
+    )
+    _email_owners(listing, "listing_published", expires=listing.expires_at.date().isoformat())
+
+
+@transaction.atomic
+def listing_publish(*, facilitator: User, listing: Listing, comment: str = "") -> None:
+    _require_facilitator(facilitator)
+    _publish(listing, facilitator=facilitator, comment=comment)
+
+
+@transaction.atomic
+def listing_publish_many(*, facilitator: User, listings: list[Listing]) -> tuple[int, list[str]]:
+    """Bulk publication from the validation queue; returns (published, problems)."""
+    _require_facilitator(facilitator)
+    published, problems = 0, []
+    for listing in listings:
+        try:
+            with transaction.atomic():
+                _publish(listing, facilitator=facilitator, comment="")
+            published += 1
+        except ValidationError as exc:
+            problems.append(f"{listing.title}: {' '.join(exc.messages)}")
+    return published, problems
+
+
+@transaction.atomic
+def listing_request_changes(*, facilitator: User, listing: Listing, comment: str) -> None:
+    _require_facilitator(facilitator)
+    comment = clean_plain_text(comment)
+    if not comment:
+        raise ValidationError({"comment": _("Say what should change.")})
+    if listing.status != Status.SUBMITTED:
+        raise ValidationError(_("Only a listing submitted for review can be sent back."))
+    listing.review_comment = comment
+    _transition(
+        listing,
+        actor=facilitator,
+        to=Status.CHANGES_REQUESTED,
+        action="changes_requested",
+        reason=comment,
+        fields=["review_comment"],
+    )
+    _email_owners(listing, "listing_changes_requested", comment=comment)
+
+
+@transaction.atomic
+def listing_reject(*, facilitator: User, listing: Listing, reason: str) -> None:
+    _require_facilitator(facilitator)
+    reason = clean_plain_text(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for rejecting the listing.")})
+    if listing.status not in (Status.SUBMITTED, Status.CHANGES_REQUESTED):
+        raise ValidationError(_("Only a listing under review can be rejected."))
+    listing.review_comment = reason
+    _transition(
+        listing,
+        actor=facilitator,
+        to=Status.REJECTED,
+        action="rejected",
+        reason=reason,
+        fields=["review_comment"],
+    )
+    _email_owners(listing, "listing_rejected", reason=reason)
+
+
+@transaction.atomic
+def listing_close(*, user: User, listing: Listing, reason: str, note: str = "") -> None:
+    if not can_edit_listing(user, listing):
+        raise PermissionDenied
+    if reason not in ClosedReason.values:
+        raise ValidationError({"reason": _("Say whether the listing was fulfilled or withdrawn.")})
+    if listing.status in (Status.CLOSED, Status.REJECTED):
+        raise ValidationError(_("This listing is already closed."))
+    listing.closed_reason = reason
+    listing.closed_at = timezone.now()
+    _transition(
+        listing,
+        actor=user,
+        to=Status.CLOSED,
+        action=f"closed_{reason}",
+        reason=clean_plain_text(note),
+        fields=["closed_reason", "closed_at"],
+    )
+
+
+@transaction.atomic
+def listing_renew(*, user: User, listing: Listing) -> None:
+    """One click: a published or expired listing runs for another full period."""
+    if not can_edit_listing(user, listing):
+        raise PermissionDenied
+    if listing.status not in (Status.PUBLISHED, Status.EXPIRED):
+        raise ValidationError(_("Only a published or expired listing can be renewed."))
+    listing.expires_at = timezone.now() + listing_validity()
+    listing.reminded_30_at = listing.reminded_7_at = None
+    _transition(
+        listing,
+        actor=user,
+        to=Status.PUBLISHED,
+        action="renewed",
+        fields=["expires_at", "reminded_30_at", "reminded_7_at"],
+    )
+
+
+def listings_expire_due(*, now=None) -> int:
+    """Expire published listings whose time is up (run by the periodic task)."""
+    now = now or timezone.now()
+    count = 0
+    for listing in Listing.objects.filter(status=Status.PUBLISHED, expires_at__lte=now):
+        with transaction.atomic():
+            _transition(listing, actor=None, to=Status.EXPIRED, action="expired")
+            _email_owners(listing, "listing_expired")
+        count += 1
+    return count
+
+
+def listings_send_reminders(*, now=None) -> dict[str, int]:
+    """Reminders 30 and 7 days before expiry, and a prompt for listings untouched for 6 months.
+
+    Each reminder is sent once: the timestamp it sets is the idempotency key.
+    """
+    now = now or timezone.now()
+    sent = {"30": 0, "7": 0, "stale": 0}
+    published = Listing.objects.filter(status=Status.PUBLISHED).select_related(
+        "organisation", "created_by"
+    )
+    for days, field in ((7, "reminded_7_at"), (30, "reminded_30_at")):
+        due = published.filter(
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=days),
+            **{f"{field}__isnull": True},
+        )
+        for listing in due:
+            with transaction.atomic():
+                setattr(listing, field, now)
+                if days == 7:
+                    listing.reminded_30_at = listing.reminded_30_at or now
+                listing.save(update_fields=[field, "reminded_30_at"])
+                _email_owners(
+                    listing,
+                    "listing_expiring",
+                    days=days,
+                    expires=listing.expires_at.date().isoformat(),
+                )
+            sent[str(days)] += 1
+    stale = published.filter(
+        content_updated_at__lte=now - timedelta(days=182), stale_prompted_at__isnull=True
+    )
+    for listing in stale:
+        with transaction.atomic():
+            listing.stale_prompted_at = now
+            listing.save(update_fields=["stale_prompted_at"])
+            _email_owners(listing, "listing_stale")
+        sent["stale"] += 1
+    return sent
