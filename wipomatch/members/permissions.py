@@ -36,3 +36,41 @@ def can_see_organisation(user, organisation: Organisation) -> bool:
             and organisation.application.applicant_id == user.pk
         )
     )
+
+
+def can_see_contact_email(user, organisation: Organisation) -> bool:
+    """The contact address is for the organisation's own members and facilitators only."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_facilitator or membership_of(user, organisation) is not None
+
+
+def can_apply(user) -> bool:
+    """One organisation per person: not while a member or while an application is open."""
+    from .models import MembershipApplication
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return not (
+        Membership.objects.filter(user=user).exists()
+        or MembershipApplication.objects.filter(
+            applicant=user, status__in=MembershipApplication.OPEN_STATUSES
+        ).exists()
+    )
+
+
+def can_request_to_join(user, organisation: Organisation) -> bool:
+    """Whether to offer "Ask to join": the service has the final word (and says why not)."""
+    from .models import JoinRequest, MembershipApplication
+
+    if not getattr(user, "is_authenticated", False) or not organisation.is_approved:
+        return False
+    if Membership.objects.filter(user=user).exists():
+        return False
+    if MembershipApplication.objects.filter(
+        applicant=user, status__in=MembershipApplication.OPEN_STATUSES
+    ).exists():
+        return False
+    return not JoinRequest.objects.filter(
+        user=user, organisation=organisation, status=JoinRequest.Status.PENDING
+    ).exists()

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import Invitation, JoinRequest, Membership, MembershipApplication, Organisation
-from .permissions import can_manage_organisation, can_see_organisation
+from .permissions import can_manage_organisation, can_see_organisation, membership_of
 
 
 def organisation_directory(
@@ -73,6 +73,56 @@ def get_application_for_user(user, pk: int) -> MembershipApplication:
     return app
 
 
+def _check_team_access(user, organisation: Organisation, *, write: bool, owner_id=None) -> None:
+    """Team objects are seen by the organisation's members (and facilitators), changed by those
+    who manage it; anyone else gets a 404, as if the object did not exist."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    manager = can_manage_organisation(user, organisation)
+    if not (
+        manager
+        or (owner_id is not None and owner_id == user.pk)
+        or membership_of(user, organisation) is not None
+    ):
+        raise Http404
+    if write and not manager:
+        raise PermissionDenied
+
+
+def get_join_request_for_user(user, pk: int, *, write: bool = False) -> JoinRequest:
+    join_request = JoinRequest.objects.select_related("organisation", "user").filter(pk=pk).first()
+    if join_request is None:
+        raise Http404
+    _check_team_access(user, join_request.organisation, write=write, owner_id=join_request.user_id)
+    return join_request
+
+
+def get_membership_for_user(user, pk: int, *, write: bool = False) -> Membership:
+    membership = Membership.objects.select_related("organisation", "user").filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    _check_team_access(user, membership.organisation, write=write)
+    return membership
+
+
+def get_invitation_for_user(user, pk: int, *, write: bool = False) -> Invitation:
+    invitation = Invitation.objects.select_related("organisation").filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    _check_team_access(user, invitation.organisation, write=write)
+    return invitation
+
+
+def get_invitation_by_token(token: str) -> Invitation:
+    """The token is the secret: whoever holds the link may see which organisation invites them."""
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by").filter(token=token).first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
 def memberships_of_user(user) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
@@ -90,7 +140,9 @@ def pending_join_requests(organisation: Organisation) -> QuerySet[JoinRequest]:
 
 
 def open_invitations(organisation: Organisation) -> QuerySet[Invitation]:
-    return organisation.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    return organisation.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("invited_by")
 
 
 def focal_point_emails(organisation: Organisation) -> list[tuple[str, str]]:

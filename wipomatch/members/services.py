@@ -4,8 +4,10 @@ Every state change is audited and every person affected is told by e-mail, in th
 after the transaction commits.
 """
 
+import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -73,15 +75,39 @@ def _user_has_organisation(user) -> bool:
     )
 
 
+_LANGUAGE_CODES = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
+_LANGUAGE_PREFIX = re.compile(rf"^/(?:{_LANGUAGE_CODES})/")
+
+
+def _in_language(context: dict, language: str) -> dict:
+    """Links in an e-mail open the site in the recipient's language, not in the language of
+    whoever caused the e-mail (`reverse` prefixes the URL with the active language)."""
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    return {
+        key: _LANGUAGE_PREFIX.sub(f"/{language}/", value, count=1)
+        if key.endswith("url") and isinstance(value, str)
+        else value
+        for key, value in context.items()
+    }
+
+
 def _email(user: User, template: str, context: dict) -> None:
     email_after_commit(
-        template=template, to=[user.email], language=user.preferred_language, context=context
+        template=template,
+        to=[user.email],
+        language=user.preferred_language,
+        context=_in_language(context, user.preferred_language),
     )
 
 
 def _email_many(contacts: list[tuple[str, str]], template: str, context: dict) -> None:
     for address, language in contacts:
-        email_after_commit(template=template, to=[address], language=language, context=context)
+        email_after_commit(
+            template=template,
+            to=[address],
+            language=language,
+            context=_in_language(context, language),
+        )
 
 
 def find_possible_duplicates(*, name: str, country: Country, exclude_pk=None) -> list[Organisation]:
@@ -403,7 +429,11 @@ def organisation_suspend(*, facilitator: User, organisation: Organisation, reaso
     _email_many(
         focal_point_emails(organisation),
         "organisation_suspended",
-        {"organisation": organisation.name, "reason": clean_plain_text(reason)},
+        {
+            "organisation": organisation.name,
+            "reason": clean_plain_text(reason),
+            "url": reverse("members:organisation_detail", args=[organisation.pk]),
+        },
     )
 
 
@@ -588,13 +618,16 @@ def invitation_create(
         template="invitation",
         to=[email],
         language=actor.preferred_language,
-        context={
-            "organisation": organisation.name,
-            "inviter": actor.display_name,
-            "role": role,
-            "url": reverse("members:invitation_accept", args=[invitation.token]),
-            "expires": invitation.expires_at.date().isoformat(),
-        },
+        context=_in_language(
+            {
+                "organisation": organisation.name,
+                "inviter": actor.display_name,
+                "role": role,
+                "url": reverse("members:invitation_accept", args=[invitation.token]),
+                "expires": invitation.expires_at.date().isoformat(),
+            },
+            actor.preferred_language,
+        ),
     )
     return invitation
 
@@ -636,6 +669,8 @@ def invitation_accept(*, user: User, token: str) -> Membership:
 def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
     if not can_manage_organisation(actor, invitation.organisation):
         raise PermissionDenied
+    if invitation.accepted_at or invitation.revoked_at:
+        raise ValidationError(_("This invitation has already been used or revoked."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])
     audit_record(
