@@ -11,3 +11,11 @@ def send_email_task(
 ) -> None:
     """Render and send one e-mail in the recipient's language (run by the task worker)."""
     send_templated_email(template=template, to=to, language=language, context=context or {})
+
+
+@task()
+def run_periodic_job_task(*, name: str) -> str:
+    """Run one registered periodic job in the worker; returns its summary for the task log."""
+    from .periodic import run_job
+
+    return str(run_job(name))

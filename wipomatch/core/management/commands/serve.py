@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Run the development web server and the background task worker together."
+    help = "Run the development web server, the task worker and the scheduler together."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         address = f"{options['host']}:{options['port']}"
         processes = [
             subprocess.Popen([*manage, "db_worker", "--interval", "1", "--no-reload"]),  # noqa: S603
+            subprocess.Popen([*manage, "scheduler"]),  # noqa: S603
             subprocess.Popen([*manage, "runserver", "--noreload", address]),  # noqa: S603
         ]
         try:
