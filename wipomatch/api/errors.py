@@ -1,6 +1,7 @@
 """API errors: Django's ValidationError and bad input become 400s with a clear message."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -9,4 +10,8 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail=detail)
+    elif isinstance(exc, Http404):
+        # `get_object_or_404` says "No Organisation matches the given query." in English only;
+        # DRF's own "Not found." is translated into the language of the response.
+        exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-_POSITIVE_INTEGER = re.compile(r"[0-9]{1,9}")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class StandardPagination(PageNumberPagination):
@@ -24,13 +24,12 @@ class StandardPagination(PageNumberPagination):
         errors = {}
         page = request.query_params.get(self.page_query_param)
         if page is not None and page not in self.last_page_strings and not _is_positive(page):
-            errors[self.page_query_param] = [
-                _("Page must be a whole number from 1 (or “last”).")
-            ]
+            errors[self.page_query_param] = [_("Page must be a whole number from 1 (or “last”).")]
         size = request.query_params.get(self.page_size_query_param)
         if size is not None and not _is_positive(size):
             errors[self.page_size_query_param] = [
-                _("Page size must be a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+                _("Page size must be a whole number from 1 to %(max)d.")
+                % {"max": self.max_page_size}
             ]
         if errors:
             raise ValidationError(errors)
@@ -38,4 +37,5 @@ class StandardPagination(PageNumberPagination):
 
 
 def _is_positive(value: str) -> bool:
-    return bool(_POSITIVE_INTEGER.fullmatch(value)) and int(value) > 0
+    # No int(): a very long number is still a number (and then simply a page that does not exist).
+    return bool(_DIGITS.fullmatch(value)) and value.strip("0") != ""
