@@ -11,9 +11,11 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from .authentication import TwoFactorAwareTokenAuthentication
 
 LANGUAGE_QUERY_PARAM = "lang"
 
@@ -46,7 +48,7 @@ class PublicReadOnlyAPIMixin:
 
     # Token first: a client without valid credentials then gets 401 with `WWW-Authenticate: Token`
     # (with Session first, DRF answers 403 and no challenge). Both are accepted either way.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [TwoFactorAwareTokenAuthentication, SessionAuthentication]
     throttle_classes = [AnonRateThrottle, UserRateThrottle]
 
     def dispatch(self, request, *args, **kwargs):

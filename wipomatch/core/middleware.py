@@ -1,7 +1,9 @@
 """Staff (facilitators and admins) must have two-factor authentication before doing anything."""
 
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 # Paths a staff member without 2FA may still reach: setting it up, signing out, static files.
 _ALLOWED_PREFIXES = ("/static/", "/healthz", "/i18n/")
@@ -14,27 +16,31 @@ _ALLOWED_URL_NAMES = (
 )
 
 
+def TWO_FACTOR_REQUIRED() -> str:  # noqa: N802 - reads like the message it returns
+    return _(
+        "Staff accounts must set up two-factor authentication before using the platform. "
+        "Sign in on the website to set it up."
+    )
+
+
+def staff_without_two_factor(user) -> bool:
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return bool(user.is_authenticated and user.is_staff_member and not is_mfa_enabled(user))
+
+
 class StaffTwoFactorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.is_staff_member
-            and not self._has_mfa(user)
-            and not self._allowed(request)
-        ):
+        if user is not None and staff_without_two_factor(user) and not self._allowed(request):
+            if request.path.startswith("/api/"):
+                # API clients cannot follow an HTML set-up page: tell them plainly.
+                return JsonResponse({"detail": TWO_FACTOR_REQUIRED()}, status=403)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
-
-    @staticmethod
-    def _has_mfa(user) -> bool:
-        from allauth.mfa.utils import is_mfa_enabled
-
-        return is_mfa_enabled(user)
 
     @staticmethod
     def _allowed(request) -> bool:

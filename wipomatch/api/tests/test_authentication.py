@@ -48,13 +48,25 @@ def test_session_authenticates_the_client(world):
     assert client.post(URL, {}, format="json").status_code == 405
 
 
-def test_staff_session_without_two_factor_is_sent_to_set_it_up(db):
-    # The site-wide rule (StaffTwoFactorMiddleware) holds on the API too.
+def test_staff_session_without_two_factor_is_refused_with_a_clear_message(db):
+    # The site-wide rule (StaffTwoFactorMiddleware) holds on the API too, as JSON.
     client = APIClient()
     client.force_login(FacilitatorFactory(totp=False))
     response = client.get(URL)
-    assert response.status_code == 302
-    assert "/2fa/" in response["Location"]
+    assert response.status_code == 403
+    assert "two-factor" in response.json()["detail"]
+
+
+def test_staff_token_without_two_factor_does_not_work(db):
+    client = _token_client(FacilitatorFactory(totp=False))
+    response = client.get(URL)
+    assert response.status_code == 401
+    assert "two-factor" in response.json()["detail"]
+
+
+def test_staff_token_with_two_factor_works(db):
+    client = _token_client(FacilitatorFactory())
+    assert client.get(URL).status_code == 200
 
 
 def test_anonymous_clients_are_throttled(world, monkeypatch):
