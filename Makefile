@@ -16,10 +16,7 @@ $(STAMP): requirements.lock
 
 setup: $(STAMP)
 	@mkdir -p var
-	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py collectstatic --noinput -v 0
-	$(PY) manage.py load_reference
-	$(PY) manage.py seed_demo
+	$(PY) manage.py prepare
 
 run: setup
 	@echo "Serving WIPO Match on http://$(HOST):$(PORT)/ with the task worker. Ctrl-C stops both."

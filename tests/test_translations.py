@@ -51,7 +51,7 @@ def test_placeholders_survive_translation(language):
     """A translation that drops or renames %(name)s would crash or mislead at run time."""
     import re
 
-    pattern = re.compile(r"%\((\w+)\)[sd]|\{\{ *(\w+) *\}\}")
+    pattern = re.compile(r"%\((\w+)\)[sd]|\{\{ *(\w+) *\}\}|\{(\w+)\}")
     po = polib.pofile(str(LOCALE_DIR / language / "LC_MESSAGES" / "django.po"))
     broken = []
     for entry in po.translated_entries():

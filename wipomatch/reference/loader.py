@@ -6,6 +6,7 @@ them since; `update_groupings=True` re-applies the data file's flags on purpose.
 """
 
 import csv
+import hashlib
 import json
 import unicodedata
 from collections.abc import Callable
@@ -16,7 +17,7 @@ import yaml
 from django.db import transaction
 from lxml import etree
 
-from .models import Country, IatiCode, Region, SdgGoal, SdgTarget, VocabularyTerm
+from .models import Country, IatiCode, LoadedDataset, Region, SdgGoal, SdgTarget, VocabularyTerm
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # File suffixes of the UNSD M49 files, by platform language code.
@@ -43,9 +44,24 @@ IATI_CODELISTS = [
 ]
 
 
+# Bump when the loader itself changes what it stores, so existing databases reload once.
+LOADER_VERSION = "1"
+
+
 @dataclass
 class LoadReport:
     counts: dict[str, int] = field(default_factory=dict)
+    skipped: bool = False
+
+
+def data_fingerprint() -> str:
+    """A hash of every shipped reference file (and the loader version)."""
+    digest = hashlib.sha256(LOADER_VERSION.encode())
+    for path in sorted(DATA_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(DATA_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def load_taxonomy() -> dict:
@@ -201,10 +217,19 @@ def load_iati_codelists() -> int:
 
 
 def load_reference(
-    *, update_groupings: bool = False, progress: Callable[[str], None] | None = None
+    *,
+    update_groupings: bool = False,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> LoadReport:
+    """Load every reference data set; skipped when the files have not changed since last time."""
     say = progress or (lambda _msg: None)
     report = LoadReport()
+    fingerprint = data_fingerprint()
+    unchanged = LoadedDataset.objects.filter(name="reference", fingerprint=fingerprint).exists()
+    if unchanged and not force and not update_groupings and Country.objects.exists():
+        report.skipped = True
+        return report
     with transaction.atomic():
         say("Regions and countries…")
         report.counts["regions"], report.counts["countries"] = load_regions_and_countries(
@@ -216,4 +241,7 @@ def load_reference(
         report.counts["sdg_goals"], report.counts["sdg_targets"] = load_sdgs()
         say("IATI codelists…")
         report.counts["iati_codes"] = load_iati_codelists()
+        LoadedDataset.objects.update_or_create(
+            name="reference", defaults={"fingerprint": fingerprint}
+        )
     return report

@@ -185,3 +185,18 @@ class IatiCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.codelist} {self.code}: {self.name}"
+
+
+class LoadedDataset(models.Model):
+    """Fingerprint of the data files last loaded, so an unchanged data set is not reloaded."""
+
+    name = models.CharField(max_length=64, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("loaded data set")
+        verbose_name_plural = _("loaded data sets")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.loaded_at:%Y-%m-%d})"

@@ -79,3 +79,14 @@ def test_every_taxonomy_label_is_translatable():
         for value in taxonomy[kind].values():
             labels.add(value["label"] if isinstance(value, dict) else value)
     assert labels == set(LABELS)
+
+
+def test_an_unchanged_data_set_is_not_reloaded(reference_data):
+    from wipomatch.reference.loader import load_reference
+
+    Country.objects.filter(iso2="SN").update(names={"en": "Edited"})
+    assert load_reference().skipped is True
+    assert Country.objects.get(iso2="SN").names == {"en": "Edited"}
+    report = load_reference(force=True)
+    assert report.skipped is False and report.counts["countries"] == 249
+    assert Country.objects.get(iso2="SN").names["en"] == "Senegal"

@@ -8,6 +8,10 @@ import time
 from django.core.management.base import BaseCommand
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Run the development web server, the task worker and the scheduler together."
 
@@ -16,6 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
 
     def handle(self, *args, **options):
+        # A supervisor's SIGTERM stops the children as cleanly as a Ctrl-C would.
+        signal.signal(signal.SIGTERM, _interrupt)
         manage = [sys.executable, "manage.py"]
         address = f"{options['host']}:{options['port']}"
         processes = [

@@ -14,10 +14,18 @@ class Command(BaseCommand):
             "overwriting staff edits.",
         )
 
+        parser.add_argument(
+            "--force", action="store_true", help="Reload even if the data files are unchanged."
+        )
+
     def handle(self, *args, **options):
         report = load_reference(
             update_groupings=options["update_groupings"],
+            force=options["force"],
             progress=lambda msg: self.stdout.write(f"  {msg}"),
         )
+        if report.skipped:
+            self.stdout.write("Reference data is up to date (data files unchanged).")
+            return
         summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in report.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Reference data loaded: {summary}."))
