@@ -34,3 +34,24 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             yellow=True,
             bold=True,
         )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_matching_index():
+    """The matching index lives in the process; tests roll the database back under it."""
+    from wipomatch.matching import index_store
+
+    index_store.reset()
+    yield
+    index_store.reset()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request under /fr/ leaves French active in the thread; start every test in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

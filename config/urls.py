@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("wipomatch.web.urls")),
     path("members/", include("wipomatch.members.urls")),
     path("", include("wipomatch.listings.urls")),
+    path("matching/", include("wipomatch.matching.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -25,6 +25,9 @@ class PeriodicJob:
 JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("listings-expiry", "wipomatch.listings.services.listings_expire_due", 3600),
     PeriodicJob("listings-reminders", "wipomatch.listings.services.listings_send_reminders", 3600),
+    PeriodicJob(
+        "suggestions-refresh", "wipomatch.matching.services.suggestions_refresh_stale", 900
+    ),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 

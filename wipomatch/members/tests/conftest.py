@@ -2,9 +2,7 @@
 pending applicant and the staff."""
 
 import pytest
-from django.conf import settings
 from django.test import Client
-from django.utils import translation
 
 from ..models import Membership
 from .factories import (
@@ -16,14 +14,6 @@ from .factories import (
     OrganisationFactory,
     UserFactory,
 )
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    """A request under /fr/ leaves French active in the thread; start every test in English."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -1,0 +1,172 @@
+"""Suggestions are computed in the background when listings change, and shown with reasons."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from wipomatch.listings import services as listing_services
+from wipomatch.listings.tests.factories import NeedFactory, OfferFactory, publish
+from wipomatch.listings.validation import ListingData
+from wipomatch.matching.models import Dismissal, Suggestion
+from wipomatch.members.tests.factories import MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+NEED = {
+    "title": "Formation des examinateurs de brevets pharmaceutiques",
+    "summary": "Notre office a besoin d'une formation pour dix examinateurs de brevets.",
+    "description": "Nous recevons de plus en plus de demandes de brevets sur des médicaments "
+    "et cherchons une formation pratique sur la nouveauté et l'activité inventive.",
+    "language": "fr",
+    "themes": ["public-health"],
+    "ip_areas": ["patents"],
+    "assistance_types": ["training"],
+    "delivery_languages": ["fr", "en"],
+}
+MATCHING_OFFER = {
+    "title": "Online course on patent examination of medicines",
+    "summary": "Places in our online course on the examination of pharmaceutical patents.",
+    "description": "Senior examiners teach novelty, inventive step and the examination of "
+    "pharmaceutical inventions, with exercises on real files.",
+    "language": "en",
+    "themes": ["public-health"],
+    "ip_areas": ["patents"],
+    "assistance_types": ["training"],
+    "resource_types": ["human"],
+    "delivery_languages": ["en", "fr"],
+}
+UNRELATED_OFFER = {
+    "title": "Grants for film festivals",
+    "summary": "Support for audiovisual producers to attend film markets.",
+    "description": "We fund travel of independent film producers to international film "
+    "markets and festivals, with coaching on copyright contracts.",
+    "language": "en",
+    "themes": ["creative-industries"],
+    "ip_areas": ["copyright"],
+    "assistance_types": ["funding"],
+    "resource_types": ["financial"],
+    "delivery_languages": ["en"],
+}
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what happens after commit (tasks are immediate in tests), as in production."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def market(committed):
+    seeker = OrganisationFactory()
+    with committed():
+        need = NeedFactory(organisation=seeker, status="published", **NEED)
+        good = OfferFactory(status="published", **MATCHING_OFFER)
+        bad = OfferFactory(status="published", **UNRELATED_OFFER)
+    return {"need": need, "good": good, "bad": bad, "seeker": seeker}
+
+
+def _ranked_offers(need):
+    return list(
+        Suggestion.objects.filter(need=need, need_rank__isnull=False)
+        .order_by("need_rank")
+        .values_list("offer_id", flat=True)
+    )
+
+
+def test_publishing_listings_computes_suggestions_in_the_background(market):
+    ranked = _ranked_offers(market["need"])
+    assert ranked[0] == market["good"].pk
+    # The offer's side is ranked too: the need appears among the offer's suggestions.
+    assert Suggestion.objects.filter(
+        offer=market["good"], need=market["need"], offer_rank__isnull=False
+    ).exists()
+
+
+def test_a_closed_offer_disappears_from_suggestions(market, committed):
+    owner = market["good"].created_by
+    with committed():
+        listing_services.listing_close(user=owner, listing=market["good"], reason="fulfilled")
+    assert market["good"].pk not in _ranked_offers(market["need"])
+    assert not Suggestion.objects.filter(offer=market["good"]).exists()
+
+
+def test_editing_a_listing_refreshes_its_suggestions(market, committed):
+    owner = market["bad"].created_by
+    data = ListingData(**{**MATCHING_OFFER, "title": "Second course on pharmaceutical patents"})
+    with committed():
+        listing_services.listing_update(user=owner, listing=market["bad"], data=data)
+    row = Suggestion.objects.get(need=market["need"], offer=market["bad"])
+    assert "public-health" in row.explanation["shared_themes"]
+
+
+def test_dismissed_suggestions_stay_dismissed_after_a_refresh(client, market, committed):
+    need = market["need"]
+    client.force_login(need.created_by)
+    url = reverse("matching:dismiss", args=[need.pk, market["good"].pk])
+    response = client.post(url, {"reason": "<b>We already work with them</b>"})
+    assert response.status_code == 302
+    dismissal = Dismissal.objects.get(listing=need, other=market["good"])
+    assert dismissal.reason == "We already work with them"
+    # A later change re-ranks everything; the dismissed pair still never shows.
+    with committed():
+        publish(OfferFactory(**{**MATCHING_OFFER, "title": "Another patent course"}))
+    page = client.get(reverse("matching:suggestions", args=[need.pk]))
+    assert market["good"].title not in page.content.decode()
+
+
+def test_the_seeker_sees_ranked_offers_with_reasons_in_their_language(client, market):
+    need = market["need"]
+    client.force_login(need.created_by)
+    with translation.override("fr"):
+        url = reverse("matching:suggestions", args=[need.pk])
+    response = client.get(url)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert market["good"].title in body
+    with translation.override("fr"):
+        from django.utils.translation import gettext
+
+        expected = gettext("Same thematic area: %(themes)s") % {
+            "themes": gettext("IP and public health")
+        }
+    assert expected in body
+    assert "Signals behind the score" not in body  # members do not see the raw signals
+
+
+def test_a_facilitator_sees_the_signals_behind_each_score(client, market):
+    from wipomatch.listings.tests.factories import factory_facilitator
+
+    client.force_login(factory_facilitator())
+    response = client.get(reverse("matching:suggestions", args=[market["need"].pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Signals behind the score" in body and "<code>semantic" in body
+
+
+@pytest.mark.parametrize("who", ["anonymous", "other_member"])
+def test_outsiders_cannot_see_a_listings_suggestions(client, market, who):
+    url = reverse("matching:suggestions", args=[market["need"].pk])
+    if who == "other_member":
+        client.force_login(MembershipFactory().user)
+        assert client.get(url).status_code == 404
+    else:
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_unpublished_listings_never_leak_through_suggestions(client, market, committed):
+    with committed():
+        draft = OfferFactory(**{**MATCHING_OFFER, "title": "Secret draft course on patents"})
+    need = market["need"]
+    client.force_login(need.created_by)
+    body = client.get(reverse("matching:suggestions", args=[need.pk])).content.decode()
+    assert draft.title not in body
+    assert not Suggestion.objects.filter(offer=draft).exists()
+
+
+def test_outsiders_cannot_dismiss(client, market):
+    client.force_login(MembershipFactory().user)
+    url = reverse("matching:dismiss", args=[market["need"].pk, market["good"].pk])
+    # The published need is visible to any member, but only its organisation may change it.
+    assert client.post(url).status_code == 403
+    assert not Dismissal.objects.exists()
