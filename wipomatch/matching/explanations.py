@@ -6,7 +6,7 @@ at display time, so that each reader gets them in their own language.
 
 from django.utils.translation import gettext as _
 
-from wipomatch.listings.models import LISTING_LANGUAGES
+from wipomatch.listings.models import LISTING_LANGUAGES, Kind, Listing
 from wipomatch.reference.models import Country, Region, VocabularyTerm
 
 MAX_PHRASES = 4
@@ -56,11 +56,11 @@ def explain(explanation: dict, *, reader: str, names: dict, country_iso2: str = 
         )
     assistance = explanation.get("matching_assistance_types") or []
     if assistance:
-        names = terms(VocabularyTerm.Kind.ASSISTANCE_TYPE, assistance)
+        types = terms(VocabularyTerm.Kind.ASSISTANCE_TYPE, assistance)
         if reader == "need":
-            reasons.append(_("Offers %(types)s, which you asked for") % {"types": names})
+            reasons.append(_("Offers %(types)s, which you asked for") % {"types": types})
         else:
-            reasons.append(_("Asks for %(types)s, which you offer") % {"types": names})
+            reasons.append(_("Asks for %(types)s, which you offer") % {"types": types})
     resources = explanation.get("serving_resource_types") or []
     if resources:
         reasons.append(
@@ -102,3 +102,10 @@ def explain(explanation: dict, *, reader: str, names: dict, country_iso2: str = 
             shown.append(mine if mine == theirs else f"{mine} ↔ {theirs}")
         reasons.append(_("Matched phrases: %(phrases)s") % {"phrases": "; ".join(shown)})
     return reasons
+
+
+def seeker_country(listing: Listing, other: Listing) -> str:
+    """The ISO code of the seeker's country in a need/offer pair (for eligibility wording)."""
+    need = listing if listing.kind == Kind.NEED else other
+    countries = list(need.countries.all())
+    return countries[0].iso2 if countries else need.organisation.country.iso2

@@ -12,19 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 from wipomatch.listings.models import Kind, Listing
 from wipomatch.listings.selectors import get_listing_for_user
 
-from .explanations import explain, explanation_names
+from .explanations import explain, explanation_names, seeker_country
 from .selectors import can_see_suggestions, suggestions_for_listing
 from .services import suggestion_dismiss
 
 
 def _detail_url(listing: Listing) -> str:
     return reverse(f"listings:{listing.kind}_detail", args=[listing.pk])
-
-
-def _seeker_country(listing: Listing, other: Listing) -> str:
-    need = listing if listing.kind == Kind.NEED else other
-    countries = list(need.countries.all())
-    return countries[0].iso2 if countries else need.organisation.country.iso2
 
 
 @require_GET
@@ -43,7 +37,7 @@ def listing_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
                 view.suggestion.explanation,
                 reader=reader,
                 names=names,
-                country_iso2=_seeker_country(listing, view.listing),
+                country_iso2=seeker_country(listing, view.listing),
             ),
         }
         for view in suggestions_for_listing(request.user, listing)

@@ -170,3 +170,26 @@ def test_outsiders_cannot_dismiss(client, market):
     # The published need is visible to any member, but only its organisation may change it.
     assert client.post(url).status_code == 403
     assert not Dismissal.objects.exists()
+
+
+def test_the_api_gives_ranked_explained_suggestions_to_the_owner_only(client, market):
+    need = market["need"]
+    url = f"/api/v1/needs/{need.pk}/suggestions/?lang=es"
+    assert client.get(url).status_code in (401, 403)
+    client.force_login(MembershipFactory().user)
+    assert client.get(url).status_code == 404
+    client.force_login(need.created_by)
+    response = client.get(url)
+    assert response.status_code == 200
+    first = response.json()[0]
+    assert first["id"] == market["good"].pk and first["rank"] == 1
+    assert first["signals"] is None  # raw signals are for facilitators
+    with translation.override("es"):
+        from django.utils.translation import gettext
+
+        expected = gettext("Same thematic area: %(themes)s") % {
+            "themes": gettext("IP and public health")
+        }
+    assert expected in first["reasons"]
+    # The offer side answers on its own route, and a need id is not an offer.
+    assert client.get(f"/api/v1/offers/{need.pk}/suggestions/").status_code == 404
