@@ -4,6 +4,8 @@ Each e-mail has `<template>_subject.txt` and `<template>_body.txt` under `templa
 Context values must be JSON-serialisable because the send happens in the task worker.
 """
 
+import re
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -24,11 +26,29 @@ def send_templated_email(*, template: str, to: list[str], language: str, context
     )
 
 
+_LANGUAGE_PREFIX = re.compile(
+    r"^/(?:" + "|".join(re.escape(code) for code, _name in settings.LANGUAGES) + r")/"
+)
+
+
+def links_in_language(context: dict, language: str) -> dict:
+    """Links in an e-mail open the site in the recipient's language, not in the language of
+    whoever caused the e-mail (`reverse` prefixes a URL with the active language)."""
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    return {
+        key: _LANGUAGE_PREFIX.sub(f"/{language}/", value, count=1)
+        if key.endswith("url") and isinstance(value, str)
+        else value
+        for key, value in context.items()
+    }
+
+
 def email_after_commit(*, template: str, to: list[str], language: str, context: dict) -> None:
     """Queue an e-mail once the surrounding transaction commits (never for rolled-back work)."""
     recipients = [addr for addr in to if addr]
     if not recipients:
         return
+    context = links_in_language(context, language)
 
     def _enqueue():
         from .tasks import send_email_task

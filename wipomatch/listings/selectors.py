@@ -61,9 +61,11 @@ def listing_card_queryset() -> QuerySet[Listing]:
 
 def _apply_filters(qs: QuerySet[Listing], f: BrowseFilters) -> QuerySet[Listing]:
     for param, vocab in TERM_PARAMS.items():
-        for slug in getattr(f, param):
+        slugs = getattr(f, param)
+        if slugs:
+            # Several values of one facet widen the results (any of them); facets narrow.
             qs = qs.filter(
-                pk__in=ListingTerm.objects.filter(term__kind=vocab, term__slug=slug).values(
+                pk__in=ListingTerm.objects.filter(term__kind=vocab, term__slug__in=slugs).values(
                     "listing"
                 )
             )

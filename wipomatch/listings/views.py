@@ -1,63 +1,650 @@
-"""Interim: replaced by the listings views."""
+"""Pages of needs and offers: browse and search, details, writing, the lifecycle, my listings,
+the validation queue, and the theme and country pages.
 
-from django.http import Http404
+Views stay thin: they read through the scoped selectors (404 for what the user may not see, 403
+for what they may see but not change), call one service per write, and put a service's
+ValidationError on the form the user sent.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from wipomatch.core.audit import audit_trail_for
+from wipomatch.members.forms import apply_service_errors
+from wipomatch.members.selectors import organisation_directory
+from wipomatch.reference.models import Country, VocabularyTerm
+
+from . import services
+from .forms import (
+    TERM_FIELDS,
+    BrowseForm,
+    BulkPublishForm,
+    CloseForm,
+    ListingForm,
+    ReviewForm,
+)
+from .models import (
+    EDITABLE_STATUSES,
+    LISTING_LANGUAGES,
+    Kind,
+    Listing,
+    Status,
+    ui_to_listing_language,
+)
+from .permissions import active_membership, can_edit_listing, is_member
+from .search import listing_search
+from .selectors import (
+    TERM_PARAMS,
+    BrowseFilters,
+    get_listing_for_user,
+    listing_browse_queryset,
+    listing_card_queryset,
+    listings_for_review,
+    listings_of_user,
+    order_listings,
+)
+
+PAGE_SIZE = 20
+GET_POST = require_http_methods(["GET", "POST"])
+LATEST_ON_HUB_PAGES = 5
+MEMBERS_ON_HUB_PAGES = 12
+
+_ACTION_LABELS = {
+    "created": gettext_lazy("Created"),
+    "edited": gettext_lazy("Edited"),
+    "submitted": gettext_lazy("Submitted for review"),
+    "published": gettext_lazy("Published"),
+    "changes_requested": gettext_lazy("Changes requested"),
+    "rejected": gettext_lazy("Rejected"),
+    "closed_fulfilled": gettext_lazy("Closed: fulfilled"),
+    "closed_withdrawn": gettext_lazy("Closed: withdrawn"),
+    "renewed": gettext_lazy("Renewed"),
+    "expired": gettext_lazy("Expired"),
+}
+_STATES = dict(Status.choices)
+STATUS_BADGES = {
+    Status.DRAFT: "text-bg-secondary",
+    Status.SUBMITTED: "text-bg-info",
+    Status.CHANGES_REQUESTED: "text-bg-warning",
+    Status.PUBLISHED: "text-bg-success",
+    Status.REJECTED: "text-bg-danger",
+    Status.CLOSED: "text-bg-dark",
+    Status.EXPIRED: "text-bg-light border",
+}
 
 
-def need_list(request, *args, **kwargs):
-    raise Http404
+# --- Presentation helpers -------------------------------------------------------------------
 
 
-def need_create(request, *args, **kwargs):
-    raise Http404
+def _facet_counts_for(facets: dict, *keys: str) -> dict | None:
+    for key in keys:
+        if key in facets and facets[key] is not None:
+            return facets[key]
+    return None
 
 
-def need_detail(request, *args, **kwargs):
-    raise Http404
+def _checkbox_facets(form: BrowseForm, filters: BrowseFilters, facets: dict) -> list[dict]:
+    """Checkbox groups (theme, IP area, ...) with the count of results for each term."""
+    groups = []
+    for param, vocab in TERM_PARAMS.items():
+        if param not in form.fields:
+            continue
+        counts = _facet_counts_for(facets, vocab, param) or {}
+        selected = set(getattr(filters, param))
+        options = [
+            {
+                "value": value,
+                "label": label,
+                "count": counts.get(value, 0),
+                "checked": value in selected,
+                "id": f"f-{param}-{value}",
+            }
+            for value, label in form.fields[param].choices
+            if counts.get(value) or value in selected
+        ]
+        groups.append({"param": param, "legend": form.fields[param].label, "options": options})
+    return groups
 
 
-def offer_list(request, *args, **kwargs):
-    raise Http404
+def _select_facets(form: BrowseForm, filters: BrowseFilters, facets: dict) -> list[dict]:
+    """Single-choice filters (country, region, language, organisation type) with counts.
+
+    The options are rendered here: a few hundred countries through template loops would cost
+    more than the whole search."""
+    groups = []
+    for param in ("country", "region", "language", "org_type"):
+        counts = _facet_counts_for(facets, param)
+        current = getattr(filters, param)
+        options = []
+        for value, label in form.fields[param].choices:
+            value = str(value)
+            count = None if counts is None or not value else counts.get(value, 0)
+            if count == 0 and value != current:
+                continue
+            text = label if count is None else f"{label} ({count})"
+            options.append((value, " selected" if value == current else "", text))
+        groups.append(
+            {
+                "param": param,
+                "label": form.fields[param].label,
+                "id": f"f-{param}",
+                "options_html": format_html_join("", '<option value="{}"{}>{}</option>', options),
+            }
+        )
+    return groups
 
 
-def offer_create(request, *args, **kwargs):
-    raise Http404
+def _labelled_terms(listing: Listing) -> list[dict]:
+    """The listing's facets per vocabulary, labels in the reader's language."""
+    names = {
+        VocabularyTerm.Kind.THEME: gettext_lazy("Thematic areas"),
+        VocabularyTerm.Kind.IP_AREA: gettext_lazy("IP areas"),
+        VocabularyTerm.Kind.ASSISTANCE_TYPE: gettext_lazy("Types of assistance"),
+        VocabularyTerm.Kind.RESOURCE_TYPE: gettext_lazy("Resources offered"),
+        VocabularyTerm.Kind.MODALITY: gettext_lazy("Cooperation modalities"),
+    }
+    rows = []
+    for vocab in TERM_FIELDS.values():
+        terms = listing.terms_of(vocab)
+        if terms:
+            rows.append({"name": names[vocab], "kind": vocab, "terms": terms})
+    return rows
 
 
-def offer_detail(request, *args, **kwargs):
-    raise Http404
+def _mark_text_lang(listings) -> None:
+    """The language the title and summary are shown in (a translation or the original), so that
+    screen readers pronounce them right."""
+    lang = ui_to_listing_language(get_language() or "en")
+    for listing in listings:
+        translated = (listing.translations or {}).get(lang) or {}
+        listing.text_lang = lang if translated.get("title") else listing.language
 
 
-def listing_edit(request, *args, **kwargs):
-    raise Http404
+def _details(listing: Listing) -> dict:
+    """What members see beyond the public summary."""
+    names = dict(LISTING_LANGUAGES)
+    return {
+        "delivery_languages": [names[c] for c in listing.delivery_languages if c in names],
+        "sdg_goals": list(listing.sdg_goals.all()),
+        "sdg_targets": list(listing.sdg_targets.all()),
+    }
 
 
-def listing_submit(request, *args, **kwargs):
-    raise Http404
+def _audit_rows(listing: Listing) -> list[dict]:
+    return [
+        {
+            "when": event.created_at,
+            "actor": event.actor,
+            "action": _ACTION_LABELS.get(event.action, event.action),
+            "from_state": _STATES.get(event.from_state, event.from_state),
+            "to_state": _STATES.get(event.to_state, event.to_state),
+            "reason": event.reason,
+        }
+        for event in audit_trail_for(listing).order_by("-created_at", "-id")
+    ]
 
 
-def listing_close(request, *args, **kwargs):
-    raise Http404
+def _actions(user, listing: Listing) -> dict[str, bool]:
+    """What the user may do with the listing now (the services check again)."""
+    editor = can_edit_listing(user, listing)
+    facilitator = bool(getattr(user, "is_facilitator", False))
+    status = listing.status
+    return {
+        "edit": editor and (status in EDITABLE_STATUSES or facilitator),
+        "submit": editor and status in (Status.DRAFT, Status.CHANGES_REQUESTED),
+        "renew": editor and status in (Status.PUBLISHED, Status.EXPIRED),
+        "close": editor and status not in (Status.CLOSED, Status.REJECTED),
+        "review": facilitator and status == Status.SUBMITTED,
+    }
 
 
-def listing_renew(request, *args, **kwargs):
-    raise Http404
+def _page_range(page):
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
 
 
-def listing_review(request, *args, **kwargs):
-    raise Http404
+def _is_htmx_partial(request) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def my_listings(request, *args, **kwargs):
-    raise Http404
+def _detail_url(listing: Listing) -> str:
+    return reverse(f"listings:{listing.kind}_detail", args=[listing.pk])
 
 
-def review_queue(request, *args, **kwargs):
-    raise Http404
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
 
 
-def theme_page(request, *args, **kwargs):
-    raise Http404
+# --- Browse and search ------------------------------------------------------------------------
 
 
-def country_page(request, *args, **kwargs):
-    raise Http404
+@require_GET
+@vary_on_headers("HX-Request")
+def need_list(request: HttpRequest) -> HttpResponse:
+    return _browse(request, Kind.NEED)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def offer_list(request: HttpRequest) -> HttpResponse:
+    return _browse(request, Kind.OFFER)
+
+
+def _browse(request: HttpRequest, kind: str) -> HttpResponse:
+    """One view for the page and, when htmx asks, only the facets and results."""
+    form = BrowseForm(request.GET, kind=kind)
+    filters = form.filters()
+    try:
+        page_number = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        page_number = 1
+    result = listing_search(kind=kind, filters=filters, page=page_number, page_size=PAGE_SIZE)
+    page_obj = Paginator(range(result.total), PAGE_SIZE).get_page(result.page)
+    single = (filters.q, filters.country, filters.region, filters.ldc, filters.language)
+    filtered = (
+        any(single)
+        or bool(filters.org_type)
+        or any(getattr(filters, param) for param in TERM_PARAMS)
+    )
+    listings = list(result.items)
+    _mark_text_lang(listings)
+    ldc_count = result.facets.get("ldc") if isinstance(result.facets, dict) else None
+    context = {
+        "kind": kind,
+        "form": form,
+        "filters": filters,
+        "listings": listings,
+        "total": result.total,
+        "page_obj": page_obj,
+        "page_range": _page_range(page_obj),
+        "checkbox_facets": _checkbox_facets(form, filters, result.facets),
+        "select_facets": _select_facets(form, filters, result.facets),
+        "ldc_count": ldc_count,
+        "filtered": filtered,
+        "list_url": reverse(f"listings:{kind}_list"),
+    }
+    if _is_htmx_partial(request):
+        return render(request, "listings/_browse_results.html", context)
+    return render(request, "listings/browse.html", context)
+
+
+# --- Details ----------------------------------------------------------------------------------
+
+
+@require_GET
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk, Kind.NEED)
+
+
+@require_GET
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk, Kind.OFFER)
+
+
+def _detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    user = request.user
+    listing = get_listing_for_user(user, pk, kind=kind)
+    actions = _actions(user, listing)
+    owner_or_staff = can_edit_listing(user, listing)
+    member = is_member(user)
+    _mark_text_lang([listing])
+    context = {
+        "listing": listing,
+        "kind": kind,
+        "member": member,
+        "details": _details(listing) if member else None,
+        "owner_or_staff": owner_or_staff,
+        "actions": actions,
+        "terms": _labelled_terms(listing),
+        "badge": STATUS_BADGES.get(listing.status, "text-bg-secondary"),
+        "audit": _audit_rows(listing) if owner_or_staff else None,
+        "list_url": reverse(f"listings:{kind}_list"),
+    }
+    return render(request, "listings/detail.html", context)
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def need_create(request: HttpRequest) -> HttpResponse:
+    return _create(request, Kind.NEED)
+
+
+@login_required
+@GET_POST
+def offer_create(request: HttpRequest) -> HttpResponse:
+    return _create(request, Kind.OFFER)
+
+
+def _create(request: HttpRequest, kind: str) -> HttpResponse:
+    membership = active_membership(request.user)
+    if membership is None:
+        return render(request, "listings/not_member.html", {"kind": kind}, status=403)
+    organisation = membership.organisation
+    form = ListingForm(request.POST or None, kind=kind, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        try:
+            listing = services.listing_create(
+                user=request.user,
+                organisation=organisation,
+                kind=kind,
+                data=form.listing_data(),
+                submit=submit,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if submit:
+                messages.success(
+                    request, _("Thank you. Your listing has been sent to a WIPO facilitator.")
+                )
+            else:
+                messages.success(request, _("Your draft has been saved."))
+            return redirect(_detail_url(listing))
+    return render(
+        request,
+        "listings/form.html",
+        {"form": form, "kind": kind, "organisation": organisation, "listing": None},
+    )
+
+
+@login_required
+@GET_POST
+def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_listing_for_user(request.user, pk, write=True)
+    if listing.status not in EDITABLE_STATUSES and not request.user.is_facilitator:
+        messages.error(request, _("This listing can no longer be edited."))
+        return redirect(_detail_url(listing))
+    form = ListingForm(
+        request.POST or None,
+        kind=listing.kind,
+        organisation=listing.organisation,
+        initial=ListingForm.initial_from(listing),
+    )
+    may_submit = listing.status in (Status.DRAFT, Status.CHANGES_REQUESTED)
+    if request.method == "POST" and form.is_valid():
+        submit = may_submit and request.POST.get("action") == "submit"
+        try:
+            # Both steps or neither: a refused submission leaves the stored listing untouched.
+            with transaction.atomic():
+                services.listing_update(
+                    user=request.user, listing=listing, data=form.listing_data()
+                )
+                if submit:
+                    services.listing_submit(user=request.user, listing=listing)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if submit:
+                messages.success(
+                    request, _("Thank you. Your listing has been sent to a WIPO facilitator.")
+                )
+            else:
+                messages.success(request, _("Your changes have been saved."))
+            return redirect(_detail_url(listing))
+    return render(
+        request,
+        "listings/form.html",
+        {
+            "form": form,
+            "kind": listing.kind,
+            "organisation": listing.organisation,
+            "listing": listing,
+            "may_submit": may_submit,
+        },
+    )
+
+
+# --- Lifecycle actions ------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def listing_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_listing_for_user(request.user, pk, write=True)
+    try:
+        services.listing_submit(user=request.user, listing=listing)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you. Your listing has been sent to a WIPO facilitator."))
+    return redirect(_safe_next(request, _detail_url(listing)))
+
+
+@login_required
+@GET_POST
+def listing_close(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_listing_for_user(request.user, pk, write=True)
+    if listing.status in (Status.CLOSED, Status.REJECTED):
+        messages.info(request, _("This listing is already closed."))
+        return redirect(_detail_url(listing))
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.listing_close(
+                user=request.user,
+                listing=listing,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The listing is closed."))
+            return redirect(_detail_url(listing))
+    return render(request, "listings/close.html", {"form": form, "listing": listing})
+
+
+@login_required
+@require_POST
+def listing_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_listing_for_user(request.user, pk, write=True)
+    try:
+        services.listing_renew(user=request.user, listing=listing)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Renewed: the listing is published until %(date)s.")
+            % {"date": listing.expires_at.date().isoformat()},
+        )
+    return redirect(_safe_next(request, _detail_url(listing)))
+
+
+@login_required
+@GET_POST
+def listing_review(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_listing_for_user(request.user, pk)
+    if not request.user.is_facilitator:
+        raise PermissionDenied
+    _mark_text_lang([listing])
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        comment = form.cleaned_data["comment"]
+        facilitator = request.user
+        try:
+            if decision == "publish":
+                services.listing_publish(facilitator=facilitator, listing=listing, comment=comment)
+            elif decision == "changes":
+                services.listing_request_changes(
+                    facilitator=facilitator, listing=listing, comment=comment
+                )
+            else:
+                services.listing_reject(facilitator=facilitator, listing=listing, reason=comment)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                error = ValidationError(
+                    {
+                        ("comment" if name == "reason" else name): errors
+                        for name, errors in error.error_dict.items()
+                    }
+                )
+            apply_service_errors(form, error)
+        else:
+            done = {
+                "publish": _("“%(title)s” is published."),
+                "changes": _("The owner of “%(title)s” has been asked for changes."),
+                "reject": _("“%(title)s” has been rejected."),
+            }[decision]
+            messages.success(request, done % {"title": listing.title})
+            return redirect("listings:review_queue")
+    context = {
+        "listing": listing,
+        "kind": listing.kind,
+        "form": form,
+        "member": True,
+        "details": _details(listing),
+        "terms": _labelled_terms(listing),
+        "badge": STATUS_BADGES.get(listing.status, "text-bg-secondary"),
+        "audit": _audit_rows(listing),
+        "under_review": listing.status in (Status.SUBMITTED, Status.CHANGES_REQUESTED),
+    }
+    return render(request, "listings/review.html", context)
+
+
+# --- My listings and the validation queue -------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_listings(request: HttpRequest) -> HttpResponse:
+    page = Paginator(listings_of_user(request.user), 25).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "listing": listing,
+            "badge": STATUS_BADGES.get(listing.status, "text-bg-secondary"),
+            "actions": _actions(request.user, listing),
+        }
+        for listing in page.object_list
+    ]
+    context = {
+        "rows": rows,
+        "page_obj": page,
+        "page_range": _page_range(page),
+        "can_create": active_membership(request.user) is not None,
+        "now_path": request.get_full_path(),
+    }
+    return render(request, "listings/my_listings.html", context)
+
+
+@login_required
+@GET_POST
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_facilitator:
+        raise PermissionDenied
+    queue = listings_for_review()
+    if request.method == "POST":
+        form = BulkPublishForm(request.POST, choices=list(queue.values_list("pk", flat=True)))
+        form.is_valid()
+        chosen = list(queue.filter(pk__in=form.cleaned_data.get("listings") or []))
+        if not chosen:
+            messages.warning(request, _("Select at least one listing to publish."))
+            return redirect("listings:review_queue")
+        if not form.cleaned_data.get("confirmed"):
+            return render(request, "listings/review_confirm.html", {"chosen": chosen})
+        published, problems = services.listing_publish_many(
+            facilitator=request.user, listings=chosen
+        )
+        if published:
+            messages.success(
+                request,
+                ngettext("%(count)d listing published.", "%(count)d listings published.", published)
+                % {"count": published},
+            )
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect("listings:review_queue")
+    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    context = {
+        "listings": list(page.object_list),
+        "page_obj": page,
+        "page_range": _page_range(page),
+    }
+    return render(request, "listings/review_queue.html", context)
+
+
+# --- Theme and country pages ------------------------------------------------------------------
+
+
+def _hub(kind_filters: BrowseFilters) -> dict:
+    """Published needs and offers under one filter: counts and the latest few of each."""
+    hub = {}
+    for kind in (Kind.NEED, Kind.OFFER):
+        qs = listing_browse_queryset(kind=kind, filters=kind_filters)
+        latest_ids = list(
+            order_listings(qs, "newest").values_list("pk", flat=True)[:LATEST_ON_HUB_PAGES]
+        )
+        by_id = {obj.pk: obj for obj in listing_card_queryset().filter(pk__in=latest_ids)}
+        latest = [by_id[pk] for pk in latest_ids if pk in by_id]
+        _mark_text_lang(latest)
+        hub[kind] = {"count": qs.order_by().values("pk").distinct().count(), "latest": latest}
+    return hub
+
+
+@require_GET
+def theme_page(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = VocabularyTerm.objects.filter(
+        kind=VocabularyTerm.Kind.THEME, slug=slug, active=True
+    ).first()
+    if theme is None:
+        raise Http404
+    hub = _hub(BrowseFilters(theme=[slug]))
+    organisations = organisation_directory(theme=slug)
+    context = {
+        "theme": theme,
+        "needs": hub[Kind.NEED],
+        "offers": hub[Kind.OFFER],
+        "organisations": list(organisations[:MEMBERS_ON_HUB_PAGES]),
+        "organisation_count": organisations.count(),
+        "query": f"theme={slug}",
+        "directory_query": f"theme={slug}",
+        "other_themes": VocabularyTerm.objects.filter(
+            kind=VocabularyTerm.Kind.THEME, active=True
+        ).exclude(pk=theme.pk),
+    }
+    return render(request, "listings/theme_page.html", context)
+
+
+@require_GET
+def country_page(request: HttpRequest, iso2: str) -> HttpResponse:
+    country = get_object_or_404(
+        Country.objects.select_related("region", "subregion", "intermediate_region"),
+        iso2=iso2.upper(),
+    )
+    hub = _hub(BrowseFilters(country=country.iso2))
+    organisations = organisation_directory(country=country.iso2)
+    context = {
+        "country": country,
+        "needs": hub[Kind.NEED],
+        "offers": hub[Kind.OFFER],
+        "organisations": list(organisations[:MEMBERS_ON_HUB_PAGES]),
+        "organisation_count": organisations.count(),
+        "query": f"country={country.iso2}",
+        "directory_query": f"country={country.iso2}",
+        "regions": [
+            r for r in (country.region, country.subregion, country.intermediate_region) if r
+        ],
+    }
+    return render(request, "listings/country_page.html", context)

@@ -4,10 +4,8 @@ Every state change is audited and every person affected is told by e-mail, in th
 after the transaction commits.
 """
 
-import re
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -75,28 +73,12 @@ def _user_has_organisation(user) -> bool:
     )
 
 
-_LANGUAGE_CODES = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
-_LANGUAGE_PREFIX = re.compile(rf"^/(?:{_LANGUAGE_CODES})/")
-
-
-def _in_language(context: dict, language: str) -> dict:
-    """Links in an e-mail open the site in the recipient's language, not in the language of
-    whoever caused the e-mail (`reverse` prefixes the URL with the active language)."""
-    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    return {
-        key: _LANGUAGE_PREFIX.sub(f"/{language}/", value, count=1)
-        if key.endswith("url") and isinstance(value, str)
-        else value
-        for key, value in context.items()
-    }
-
-
 def _email(user: User, template: str, context: dict) -> None:
     email_after_commit(
         template=template,
         to=[user.email],
         language=user.preferred_language,
-        context=_in_language(context, user.preferred_language),
+        context=context,
     )
 
 
@@ -106,7 +88,7 @@ def _email_many(contacts: list[tuple[str, str]], template: str, context: dict) -
             template=template,
             to=[address],
             language=language,
-            context=_in_language(context, language),
+            context=context,
         )
 
 
@@ -618,16 +600,13 @@ def invitation_create(
         template="invitation",
         to=[email],
         language=actor.preferred_language,
-        context=_in_language(
-            {
-                "organisation": organisation.name,
-                "inviter": actor.display_name,
-                "role": role,
-                "url": reverse("members:invitation_accept", args=[invitation.token]),
-                "expires": invitation.expires_at.date().isoformat(),
-            },
-            actor.preferred_language,
-        ),
+        context={
+            "organisation": organisation.name,
+            "inviter": actor.display_name,
+            "role": role,
+            "url": reverse("members:invitation_accept", args=[invitation.token]),
+            "expires": invitation.expires_at.date().isoformat(),
+        },
     )
     return invitation
 
