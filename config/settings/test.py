@@ -14,3 +14,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Lexical embeddings keep the suite fast; tests about cross-language meaning pin "use".
+LISTING_EMBEDDER = "hashing"

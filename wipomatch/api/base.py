@@ -1,4 +1,4 @@
-"""Shared pieces of the public, read-only API: throttling and the language of the response.
+"""Shared pieces of the public API: throttling and the language of the response.
 
 Every API view of the platform mixes in `PublicReadOnlyAPIMixin`, so that anonymous and signed-in
 clients are throttled at the rates of `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` and translated
@@ -44,7 +44,7 @@ def language_from_query(value: str) -> str | None:
 
 
 class PublicReadOnlyAPIMixin:
-    """Throttled, translated API views. Writes stay in the UI: these views define no write action."""
+    """Throttled, translated API views (`?lang=` or Accept-Language), token or session auth."""
 
     # Token first: a client without valid credentials then gets 401 with `WWW-Authenticate: Token`
     # (with Session first, DRF answers 403 and no challenge). Both are accepted either way.

@@ -4,6 +4,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from wipomatch.listings.api import NeedViewSet, OfferViewSet
+from wipomatch.listings.tagging_api import TagSuggestionView
+from wipomatch.matching.api import NeedSuggestionsView, OfferSuggestionsView
 from wipomatch.members.api import OrganisationViewSet
 from wipomatch.reference.api import CountryViewSet, RegionViewSet, VocabularyViewSet
 
@@ -14,9 +17,14 @@ router.register("countries", CountryViewSet, basename="country")
 router.register("regions", RegionViewSet, basename="region")
 router.register("vocabularies", VocabularyViewSet, basename="vocabulary")
 router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("needs", NeedViewSet, basename="need")
+router.register("offers", OfferViewSet, basename="offer")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", LocalSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("tag-suggestions/", TagSuggestionView.as_view(), name="tag-suggestions"),
+    path("needs/<int:pk>/suggestions/", NeedSuggestionsView.as_view(), name="need-suggestions"),
+    path("offers/<int:pk>/suggestions/", OfferSuggestionsView.as_view(), name="offer-suggestions"),
     path("", include(router.urls)),
 ]

@@ -59,7 +59,7 @@ def listing_card_queryset() -> QuerySet[Listing]:
     )
 
 
-def _apply_filters(qs: QuerySet[Listing], f: BrowseFilters) -> QuerySet[Listing]:
+def apply_browse_filters(qs: QuerySet[Listing], f: BrowseFilters) -> QuerySet[Listing]:
     for param, vocab in TERM_PARAMS.items():
         slugs = getattr(f, param)
         if slugs:
@@ -92,7 +92,7 @@ def _apply_filters(qs: QuerySet[Listing], f: BrowseFilters) -> QuerySet[Listing]
 def listing_browse_queryset(*, kind: str, filters: BrowseFilters) -> QuerySet[Listing]:
     """Published listings of one kind matching the filters (text search excluded)."""
     qs = Listing.objects.filter(kind=kind, status=Status.PUBLISHED)
-    return _apply_filters(qs, filters)
+    return apply_browse_filters(qs, filters)
 
 
 def facet_counts(qs: QuerySet[Listing]) -> dict[str, dict[str, int]]:

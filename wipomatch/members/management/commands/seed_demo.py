@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: realistic demo organisations and one account per role (idempotent)."""
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from wipomatch.members.demo import ACCOUNTS, DEMO_PASSWORD, ReferenceDataMissing, seed_demo
@@ -56,3 +57,6 @@ class Command(BaseCommand):
         if verbose:
             accounts = ", ".join(f"{a.email} ({a.role})" for a in ACCOUNTS)
             write(f"Demo accounts (password {DEMO_PASSWORD}): {accounts}.")
+        call_command(
+            "seed_demo_listings", force=True, verbosity=options["verbosity"], stdout=self.stdout
+        )
