@@ -169,6 +169,8 @@ class Listing(TimeStampedModel):
         indexes = [
             models.Index(fields=["kind", "status", "-published_at"]),
             models.Index(fields=["kind", "status", "expires_at"]),
+            # Search caches check MAX(updated_at) per kind on every request.
+            models.Index(fields=["kind", "updated_at"]),
         ]
         constraints = [
             models.CheckConstraint(

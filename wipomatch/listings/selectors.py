@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from wipomatch.members.models import Membership
-from wipomatch.reference.models import Country, VocabularyTerm
+from wipomatch.reference.models import VocabularyTerm
 
 from .models import Kind, Listing, ListingTerm, Status
 from .permissions import can_edit_listing, can_see_listing
@@ -69,23 +69,26 @@ def apply_browse_filters(qs: QuerySet[Listing], f: BrowseFilters) -> QuerySet[Li
                     "listing"
                 )
             )
+    # Where a listing applies: worldwide, or a covered country matches. A subquery, not a join,
+    # so no DISTINCT is needed (a join touches every coverage row of every listing).
+    coverage = Listing.coverage.through.objects
     if f.country:
-        qs = qs.filter(Q(worldwide=True) | Q(coverage__iso2=f.country.upper()))
+        covered = coverage.filter(country__iso2=f.country.upper())
+        qs = qs.filter(Q(worldwide=True) | Q(pk__in=covered.values("listing_id")))
     if f.region:
-        region_countries = Country.objects.filter(
-            Q(region__code=f.region)
-            | Q(subregion__code=f.region)
-            | Q(intermediate_region__code=f.region)
+        covered = coverage.filter(
+            Q(country__region__code=f.region)
+            | Q(country__subregion__code=f.region)
+            | Q(country__intermediate_region__code=f.region)
         )
-        qs = qs.filter(Q(worldwide=True) | Q(coverage__in=region_countries))
+        qs = qs.filter(Q(worldwide=True) | Q(pk__in=covered.values("listing_id")))
     if f.ldc:
-        qs = qs.filter(Q(worldwide=True) | Q(coverage__ldc=True))
+        covered = coverage.filter(country__ldc=True)
+        qs = qs.filter(Q(worldwide=True) | Q(pk__in=covered.values("listing_id")))
     if f.language:
         qs = qs.filter(language_index__contains=f"|{f.language}|")
     if f.org_type:
         qs = qs.filter(organisation__org_type=f.org_type)
-    if f.country or f.region or f.ldc:
-        qs = qs.distinct()
     return qs
 
 
