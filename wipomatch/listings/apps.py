@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ListingsConfig(AppConfig):
     name = "wipomatch.listings"
     verbose_name = _("Needs and offers")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the listing_changed receivers)

@@ -1,0 +1,639 @@
+"""Search of the published needs and offers: filters, facet counts, sorting and text search.
+
+Without a text query a search is the browse filters (SQL), the order of `order_listings` and
+a page.
+
+With a query the text search must work in the six UN languages and across them (a French query
+finds an English offer), so two signals are fused:
+
+- semantic: cosine between the query embedding and the stored embedding of each listing
+  (multilingual USE: the cross-language signal);
+- lexical: BM25 over the engine's tokens (jieba for Chinese, light stemming for Arabic,
+  Russian and Latin scripts), divided by the best score the query could reach (every query term
+  present, saturated term frequency) so that it lies in [0, 1) whatever the query.
+
+Both signals are on an absolute scale, so their weighted sum can be compared with a fixed
+threshold: listings below it are dropped and an unrelated query finds nothing, instead of the
+least unrelated listings. Ranks alone (reciprocal-rank fusion) would order the results as well
+but could not say "nothing matches". Weights and threshold are in `LISTING_SEARCH`.
+
+The filters stay in SQL (one query gives the ids of the filtered published listings); what
+cannot be done in SQL on both databases (cosine, BM25) runs in memory over a per-process cache
+of every listing of a kind: ids, the float32 embedding matrix, BM25 postings, publication and
+expiry times and facet labels. One query per search (the newest `updated_at` of the kind)
+tells whether the cache is current; when it is not, only the listings changed since are
+reloaded.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from itertools import chain
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+from django.db.models import Max
+
+from wipomatch.matching.engine.embedding import Embedder
+from wipomatch.matching.engine.lexical import BM25Index
+from wipomatch.matching.engine.tokenize import terms
+from wipomatch.members.models import Organisation
+from wipomatch.reference.models import Country, VocabularyTerm
+
+from .embeddings import embed_query, from_bytes, get_embedder, listing_text, query_vectors
+from .models import Listing, ListingTerm
+from .selectors import (
+    FACET_VOCABULARIES,
+    BrowseFilters,
+    listing_browse_queryset,
+    listing_card_queryset,
+)
+
+SEARCH_DEFAULTS = {
+    # Weighted sum of the cosine (about 0.3-0.5 for a relevant listing in any language, below
+    # 0.15 for an unrelated one) and the normalised BM25 (0.45 when every query word occurs
+    # once in a listing of average length).
+    "semantic_weight": 1.0,
+    "lexical_weight": 0.5,
+    # Listings below this relevance are not results.
+    "min_relevance": 0.2,
+    # Rows changed this long before the newest known change are re-read on refresh, so that a
+    # transaction that committed late (older updated_at) is not missed.
+    "refresh_margin_seconds": 60,
+}
+
+
+def search_settings() -> dict:
+    return {**SEARCH_DEFAULTS, **getattr(settings, "LISTING_SEARCH", {})}
+
+
+@dataclass
+class SearchPage:
+    items: list[Listing]
+    total: int
+    facets: dict  # vocabulary / country / region / language / org_type -> {value: n}; ldc -> n
+    page: int
+    num_pages: int
+    page_size: int = 20
+    query: str = ""
+    sort: str = "relevance"
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def start_index(self) -> int:
+        return (self.page - 1) * self.page_size + 1 if self.total else 0
+
+    @property
+    def end_index(self) -> int:
+        return min(self.page * self.page_size, self.total)
+
+
+def _page_bounds(total: int, page, page_size: int) -> tuple[int, int]:
+    """(page, num_pages), the page clamped into range as Paginator.get_page does."""
+    num_pages = max(1, math.ceil(total / page_size))
+    try:
+        page = int(page)
+    except (TypeError, ValueError):
+        page = 1
+    return min(max(page, 1), num_pages), num_pages
+
+
+# Embedders whose vectors only restate the words (feature hashing): their cosine would add
+# hash-collision noise to the lexical signal, not meaning, so search leaves it out.
+LEXICAL_EMBEDDERS = frozenset({"hashing"})
+# Single-choice filters: the count shown next to each of their options is what choosing that
+# option instead would give, so their counts ignore their own current value.
+SINGLE_CHOICE_FACETS = ("country", "region", "language", "org_type")
+
+
+def listing_search(
+    *, kind: str, filters: BrowseFilters, page: int = 1, page_size: int = 20
+) -> SearchPage:
+    """One page of published listings of `kind` matching the filters and the text query.
+
+    `facets` holds, over the matching listings, the count of each vocabulary term (as
+    `selectors.facet_counts`), of each country, region, language and organisation type, and
+    the number in LDCs ("ldc"). The number of SQL queries does not depend on the page size: 6
+    (cache version, filtered ids with their sort key, the cards and their 3 prefetches), one
+    more per country, region, language or organisation type filter in use (see
+    SINGLE_CHOICE_FACETS), and a few more when listings changed since the last search in this
+    process. The order is that of `selectors.order_listings` (ties: highest id first), or the
+    relevance for a text query sorted by relevance.
+    """
+    page_size = max(1, int(page_size))
+    query = " ".join((filters.q or "").split())
+    index = listing_index(kind)
+    index.refresh()
+    vector = None
+    if query:
+        semantic = index.embedder.name not in LEXICAL_EMBEDDERS
+        vector = embed_query(query, embedder=index.embedder) if semantic else np.zeros(0)
+    sort = filters.sort if filters.sort in ("newest", "expiring") else "relevance"
+    if vector is None and sort == "relevance":
+        sort = "newest"  # as order_listings: without a query, the newest first
+
+    filtered = listing_browse_queryset(kind=kind, filters=filters)
+    ids, keys = _ids(filtered, sort_key=SORT_FIELDS.get(sort))
+    scores = np.zeros(len(ids), dtype=np.float32)
+    if vector is not None:
+        positions, scores = index.score(query, vector, ids)
+        ids = ids[positions]
+        keys = keys[positions] if keys is not None else None
+    if sort == "relevance":
+        order = np.lexsort((-ids, -scores))
+    elif sort == "expiring":
+        order = np.lexsort((-ids, keys))
+    else:
+        order = np.lexsort((-ids, -keys))
+    matched_ids, scores = ids[order], scores[order]
+
+    total = len(matched_ids)
+    page, num_pages = _page_bounds(total, page, page_size)
+    start = (page - 1) * page_size
+    items = _cards(matched_ids[start : start + page_size].tolist())
+    if vector is not None:
+        for item, score in zip(items, scores[start : start + page_size].tolist(), strict=True):
+            item.relevance = score
+
+    facets = index.facet_counts(matched_ids)
+    for name in SINGLE_CHOICE_FACETS:
+        if getattr(filters, name):
+            wider = replace(filters, **{name: ""})
+            wider_ids, _ = _ids(listing_browse_queryset(kind=kind, filters=wider))
+            if vector is not None:
+                wider_ids = wider_ids[index.score(query, vector, wider_ids)[0]]
+            facets[name] = index.facet_counts(wider_ids, only=(name,))[name]
+    return SearchPage(
+        items=items,
+        total=total,
+        facets=facets,
+        page=page,
+        num_pages=num_pages,
+        page_size=page_size,
+        query=query,
+        sort=filters.sort,
+    )
+
+
+# The column each sort orders by (as selectors.order_listings); "relevance" needs none.
+SORT_FIELDS = {"newest": "published_at", "expiring": "expires_at"}
+
+
+def _ids(qs, sort_key: str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Primary keys of a queryset as an int64 array, and the `sort_key` column as sortable
+    float64 ranks (NULL first), in one round trip and without building model instances."""
+    fields = ("pk", sort_key) if sort_key else ("pk",)
+    sql, params = qs.order_by().values_list(*fields).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not sort_key:
+        return np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows)), None
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    return ids, _sortable([row[1] for row in rows])
+
+
+def _sortable(values: list) -> np.ndarray:
+    """Datetimes as they come from the driver (datetime objects, or ISO strings on SQLite,
+    which sort as text) turned into float64 ranks that numpy can sort; NULL sorts first."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return np.zeros(len(values))
+    if isinstance(known[0], str):
+        distinct = sorted(set(known))
+        rank = {v: float(i) for i, v in enumerate(distinct)}
+        return np.fromiter((rank.get(v, -1.0) for v in values), dtype=np.float64)
+    return np.fromiter(
+        (v.timestamp() if v is not None else -np.inf for v in values), dtype=np.float64
+    )
+
+
+def _cards(ids: Sequence[int]) -> list[Listing]:
+    """The listings of a page, loaded for display, in the order of `ids` (always 4 queries)."""
+    if not ids:
+        return []
+    by_id = {x.pk: x for x in listing_card_queryset().filter(pk__in=list(ids))}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+# --------------------------------------------------------------------------- the per-process index
+# Facets counted from the cache besides the vocabularies: where a listing applies (a worldwide
+# listing counts for every country and region, as the filters treat it), its languages and the
+# type of its organisation.
+GEO_FACETS = ("country", "region")
+OTHER_FACETS = ("language", "org_type")
+
+
+_Geo = tuple[str, tuple[str, ...], bool]
+
+
+@dataclass
+class _Row:
+    pk: int
+    text: str
+    vector: np.ndarray | None
+    updated: datetime
+    worldwide: bool
+    languages: tuple[str, ...]
+    organisation_id: int
+
+
+class _Labels:
+    """Per-row label lists of one facet, and their (row, label) incidence built on demand."""
+
+    def __init__(self) -> None:
+        self.of_row: list[tuple] = []
+        self._incidence: tuple[np.ndarray, np.ndarray, list] | None = None
+
+    def grow(self, size: int) -> None:
+        self.of_row.extend([()] * (size - len(self.of_row)))
+
+    def set(self, row: int, labels) -> None:
+        self.of_row[row] = tuple(labels)
+        self._incidence = None
+
+    def counts(self, selected: np.ndarray) -> dict:
+        """{label: number of selected rows carrying it}, labels with a zero count left out."""
+        if self._incidence is None:
+            labels = sorted({label for row in self.of_row for label in row}, key=str)
+            position = {label: i for i, label in enumerate(labels)}
+            lengths = np.fromiter((len(r) for r in self.of_row), dtype=np.int64)
+            rows = np.repeat(np.arange(len(self.of_row), dtype=np.int64), lengths)
+            flat = np.fromiter(
+                (position[label] for row in self.of_row for label in row),
+                dtype=np.int64,
+                count=int(lengths.sum()),
+            )
+            self._incidence = (rows, flat, labels)
+        rows, flat, labels = self._incidence
+        counts = np.bincount(flat[selected[rows]], minlength=len(labels))
+        return {labels[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
+
+
+class ListingIndex:
+    """Every listing of one kind, any status (SQL decides what is visible): ids, embeddings,
+    BM25 postings and facet labels."""
+
+    CHUNK = 500  # ids per query when reloading given listings (SQLite variable limits)
+
+    def __init__(self, kind: str, embedder: Embedder) -> None:
+        self.kind = kind
+        self.embedder = embedder
+        self.dim = embedder.dim
+        self.lock = threading.RLock()
+        self.loads = 0  # full loads, for tests and the benchmark
+        self.refreshes = 0  # partial refreshes
+        self._clear()
+
+    def _clear(self) -> None:
+        self.size = 0
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.emb = np.zeros((0, self.dim), dtype=np.float32)
+        self.worldwide = np.zeros(0, dtype=bool)
+        self.row_of: dict[int, int] = {}
+        self.updated: dict[int, datetime] = {}
+        self.organisation_of: dict[int, int] = {}  # row -> organisation id
+        self.bm25 = BM25Index()
+        self.labels = {
+            name: _Labels() for name in ("term", "country", "region", "ldc", *OTHER_FACETS)
+        }
+        self.term_keys: dict[int, tuple[str, str]] = {}  # term id -> (vocabulary, slug)
+        self.org_types: dict[int, str] = {}  # organisation id -> type
+        self.geo: dict[int, _Geo] = {}  # country id -> (iso2, M49 region codes, LDC)
+        self.version: tuple | None = None
+        self.newest: datetime | None = None
+        self._sorted_ids: np.ndarray | None = None
+        self._sorter: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.row_of)
+
+    # ------------------------------------------------------------------ freshness
+    def refresh(self) -> None:
+        """Bring the cache up to date with the database: one query when nothing changed.
+
+        Every create, edit, lifecycle change and new embedding moves `updated_at`, so the newest
+        `updated_at` of the kind is the version (one index lookup with the index on
+        `(kind, updated_at)`). Rows changed since are re-read, with a margin for transactions
+        that committed after a newer one. A deleted listing can only stay in the cache as a
+        dead row that no search returns (every search starts from the ids SQL finds); when the
+        newest change itself was deleted, the whole cache is compared with the table.
+        """
+        with self.lock:
+            newest = Listing.objects.filter(kind=self.kind).aggregate(newest=Max("updated_at"))[
+                "newest"
+            ]
+            version = (connection.alias, newest)
+            if version == self.version:
+                return
+            if self.version is None or self.newest is None or newest is None:
+                self._load_all()
+            elif newest < self.newest:
+                self._reconcile()
+            else:
+                margin = timedelta(seconds=search_settings()["refresh_margin_seconds"])
+                self._upsert(self.newest - margin)
+            self.version = version
+            self.newest = newest
+
+    def _load_all(self) -> None:
+        self._clear()
+        self._load_reference()
+        rows, term_lists = [], []
+        for item in self._fetch(Listing.objects.filter(kind=self.kind)):
+            rows.append(self._write(item))
+            term_lists.append(terms(item.text))
+        self.bm25.build(rows, term_lists)
+        self._load_relations(None)
+        self.loads += 1
+
+    def _upsert(self, since: datetime | None = None, pks: list[int] | None = None) -> None:
+        """Reload the listings changed since `since`, or the given ones."""
+        qs = Listing.objects.filter(kind=self.kind)
+        qs = qs.filter(updated_at__gte=since) if pks is None else qs.filter(pk__in=pks)
+        changed = []
+        for item in self._fetch(qs):
+            row = self._write(item)
+            self.bm25.set(row, terms(item.text))
+            changed.append(item.pk)
+        for start in range(0, len(changed), self.CHUNK):
+            self._load_relations(changed[start : start + self.CHUNK])
+        self.refreshes += 1
+
+    def _reconcile(self) -> None:
+        """Compare every (id, updated_at) with the cache: drop deleted rows, reload changed ones."""
+        current = dict(
+            Listing.objects.filter(kind=self.kind).values_list("pk", "updated_at").iterator()
+        )
+        for pk in [pk for pk in self.row_of if pk not in current]:
+            self._remove(pk)
+        stale = [pk for pk, upd in current.items() if self.updated.get(pk) != upd]
+        for start in range(0, len(stale), self.CHUNK):
+            self._upsert(pks=stale[start : start + self.CHUNK])
+        if self.size > 64 and len(self) < 0.7 * self.size:
+            self._load_all()  # too many holes: compact
+
+    def _fetch(self, qs):
+        fields = (
+            "pk",
+            "title",
+            "summary",
+            "description",
+            "translations",
+            "embedding",
+            "embedding_model",
+            "updated_at",
+            "worldwide",
+            "language_index",
+            "organisation_id",
+        )
+        for values in qs.order_by("pk").values_list(*fields).iterator(chunk_size=2000):
+            (pk, title, summary, description, translations, blob, model) = values[:7]
+            updated, worldwide, language_index, org = values[7:]
+            yield _Row(
+                pk=pk,
+                text=listing_text(title, summary, description, translations),
+                vector=from_bytes(blob, self.dim) if model == self.embedder.name else None,
+                updated=updated,
+                worldwide=bool(worldwide),
+                languages=tuple(x for x in (language_index or "").split("|") if x),
+                organisation_id=org,
+            )
+
+    def _load_reference(self) -> None:
+        self.term_keys = {
+            pk: (kind, slug)
+            for pk, kind, slug in VocabularyTerm.objects.values_list("pk", "kind", "slug")
+        }
+        self.geo = {}
+        for pk, iso2, ldc, *regions in Country.objects.values_list(
+            "pk",
+            "iso2",
+            "ldc",
+            "region__code",
+            "subregion__code",
+            "intermediate_region__code",
+        ):
+            self.geo[pk] = (iso2, tuple(r for r in regions if r), ldc)
+
+    def _load_relations(self, pks: list[int] | None) -> None:
+        """Facet terms, coverage and organisation types of the given listings (None: all)."""
+        terms_qs = ListingTerm.objects.filter(listing__kind=self.kind)
+        coverage_qs = Listing.coverage.through.objects.filter(listing__kind=self.kind)
+        if pks is not None:
+            terms_qs = terms_qs.filter(listing_id__in=pks)
+            coverage_qs = coverage_qs.filter(listing_id__in=pks)
+        rows = [self.row_of[pk] for pk in pks] if pks is not None else range(self.size)
+        found_terms: dict[int, list[int]] = {row: [] for row in rows}
+        # a listing created since its row was read is skipped: the next refresh reads both
+        for listing_id, term_id in terms_qs.values_list("listing_id", "term_id").iterator(5000):
+            found_terms.get(self.row_of.get(listing_id), []).append(term_id)
+        found_cover: dict[int, list[int]] = {row: [] for row in rows}
+        for listing_id, country_id in coverage_qs.values_list("listing_id", "country_id").iterator(
+            5000
+        ):
+            found_cover.get(self.row_of.get(listing_id), []).append(country_id)
+        if any(t not in self.term_keys for ids in found_terms.values() for t in ids) or any(
+            c not in self.geo for ids in found_cover.values() for c in ids
+        ):
+            self._load_reference()
+        organisations = {self.organisation_of[row] for row in rows}
+        if pks is None or organisations - set(self.org_types):
+            self.org_types.update(
+                Organisation.objects.filter(pk__in=organisations).values_list("pk", "org_type")
+                if pks is not None
+                else Organisation.objects.values_list("pk", "org_type")
+            )
+        for row in rows:
+            self.labels["term"].set(row, found_terms[row])
+            countries = [self.geo[c] for c in found_cover[row] if c in self.geo]
+            self.labels["country"].set(row, sorted({iso for iso, _r, _l in countries}))
+            self.labels["region"].set(
+                row, sorted({r for _i, regions, _l in countries for r in regions})
+            )
+            self.labels["ldc"].set(row, ("ldc",) if any(ldc for *_x, ldc in countries) else ())
+            self.labels["org_type"].set(row, (self.org_types.get(self.organisation_of[row], ""),))
+
+    def _reserve(self, capacity: int) -> None:
+        old = len(self.ids)
+        if capacity <= old:
+            return
+        capacity = max(capacity, 2 * old, 64)
+        grow = capacity - old
+        self.ids = np.concatenate([self.ids, np.full(grow, -1, dtype=np.int64)])
+        emb = np.zeros((capacity, self.dim), dtype=np.float32)
+        emb[:old] = self.emb
+        self.emb = emb
+        self.worldwide = np.concatenate([self.worldwide, np.zeros(grow, dtype=bool)])
+
+    def _write(self, item: _Row) -> int:
+        row = self.row_of.get(item.pk)
+        if row is None:
+            row = self.size
+            self._reserve(row + 1)
+            self.size += 1
+            self.row_of[item.pk] = row
+            self.ids[row] = item.pk
+            for labels in self.labels.values():
+                labels.grow(self.size)
+            self._sorter = None
+        # a listing not embedded yet (or by another embedder) has no semantic signal
+        self.emb[row] = 0.0 if item.vector is None else item.vector
+        self.worldwide[row] = item.worldwide
+        self.updated[item.pk] = item.updated
+        self.organisation_of[row] = item.organisation_id
+        self.labels["language"].set(row, item.languages)
+        return row
+
+    def _remove(self, pk: int) -> None:
+        row = self.row_of.pop(pk)
+        self.updated.pop(pk, None)
+        self.ids[row] = -1
+        self.emb[row] = 0.0
+        self.worldwide[row] = False
+        self.bm25.remove(row)
+        for labels in self.labels.values():
+            labels.set(row, ())
+        self._sorter = None
+
+    # ------------------------------------------------------------------ reads
+    def rows_for(self, ids: np.ndarray) -> np.ndarray:
+        """Rows of the given listing ids (ids not in the cache are left out)."""
+        return self._locate(ids)[1]
+
+    def _locate(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(positions in `ids` of the ids in the cache, their rows)."""
+        if self._sorter is None:
+            used = self.ids[: self.size]
+            self._sorter = np.argsort(used, kind="stable")
+            self._sorted_ids = used[self._sorter]
+        ids = np.asarray(ids, dtype=np.int64)
+        if not len(ids) or not self.size:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        pos = np.minimum(np.searchsorted(self._sorted_ids, ids), self.size - 1)
+        found = np.flatnonzero(self._sorted_ids[pos] == ids)
+        return found, self._sorter[pos[found]]
+
+    def facet_counts(self, ids: np.ndarray, only: Sequence[str] | None = None) -> dict:
+        """Counts among `ids`: per vocabulary term (as `selectors.facet_counts` gives them), and
+        per country, region, language and organisation type, plus the LDC count.
+
+        A worldwide listing counts for every country and region, as the filters match it.
+        """
+        wanted = set(only or ("term", *GEO_FACETS, "ldc", *OTHER_FACETS))
+        out: dict = {} if only else {vocabulary: {} for vocabulary in FACET_VOCABULARIES}
+        with self.lock:
+            rows = self.rows_for(ids)
+            selected = np.zeros(self.size, dtype=bool)
+            selected[rows] = True
+            everywhere = int(np.count_nonzero(self.worldwide[rows]))
+            if "term" in wanted:
+                for term_id, n in self.labels["term"].counts(selected).items():
+                    vocabulary, slug = self.term_keys[term_id]
+                    out.setdefault(vocabulary, {})[slug] = n
+            for name in GEO_FACETS:
+                if name in wanted:
+                    counts = self.labels[name].counts(selected)
+                    if everywhere:
+                        every = self._all_countries() if name == "country" else self._all_regions()
+                        counts = {label: counts.get(label, 0) + everywhere for label in every}
+                    out[name] = counts
+            if "ldc" in wanted:
+                out["ldc"] = self.labels["ldc"].counts(selected).get("ldc", 0) + everywhere
+            for name in OTHER_FACETS:
+                if name in wanted:
+                    counts = self.labels[name].counts(selected)
+                    out[name] = {k: v for k, v in counts.items() if k}
+        return out
+
+    def _all_countries(self) -> list[str]:
+        return [iso for iso, _regions, _ldc in self.geo.values()]
+
+    def _all_regions(self) -> list[str]:
+        return sorted({r for _iso, regions, _ldc in self.geo.values() for r in regions})
+
+    def lexical(self, query: str, rows: np.ndarray) -> np.ndarray:
+        """BM25 of the query on the rows, divided by the best score the query could reach."""
+        query_terms = terms(query)
+        unique = set(query_terms)
+        if not unique or not self.size:
+            return np.zeros(len(rows), dtype=np.float32)
+        bm25 = self.bm25
+        known = np.asarray(
+            [bm25.vocab[t] for t in unique if t in bm25.vocab and bm25.df[bm25.vocab[t]] > 0],
+            dtype=np.int64,
+        )
+        # a word no listing uses counts as the rarest possible word: "quantum patents" is half
+        # matched by a listing about patents, not fully
+        unknown = len(unique) - len(known)
+        best_idf = math.log1p((bm25.n_docs + 0.5) / 0.5)
+        ceiling = (float(bm25.idf(known).sum()) if len(known) else 0.0) + unknown * best_idf
+        ceiling *= bm25.k1 + 1.0
+        if ceiling <= 0:
+            return np.zeros(len(rows), dtype=np.float32)
+        return bm25.scores(query_terms, self.size)[rows] / ceiling
+
+    def semantic(self, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        if vector.shape[0] != self.dim:  # no semantic signal (see LEXICAL_EMBEDDERS)
+            return np.zeros(len(rows), dtype=np.float32)
+        # gathering a large subset of the matrix costs more than multiplying all of it
+        if len(rows) < 0.2 * self.size:
+            return self.emb[rows] @ vector
+        return (self.emb[: self.size] @ vector)[rows]
+
+    def score(
+        self, query: str, vector: np.ndarray, ids: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(positions in `ids`, relevance) of the listings relevant to the query, unordered."""
+        config = search_settings()
+        with self.lock:
+            positions, rows = self._locate(ids)
+            scores = np.zeros(len(rows), dtype=np.float32)
+            if config["semantic_weight"]:
+                scores += config["semantic_weight"] * self.semantic(vector, rows)
+            if config["lexical_weight"]:
+                scores += config["lexical_weight"] * self.lexical(query, rows)
+        keep = scores >= config["min_relevance"]
+        return positions[keep], scores[keep]
+
+
+@dataclass
+class _Indexes:
+    by_key: dict = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_indexes = _Indexes()
+
+
+def listing_index(kind: str) -> ListingIndex:
+    """The process-wide index of `kind` for the configured embedder (created on first use)."""
+    embedder = get_embedder()
+    key = (kind, embedder.name)
+    index = _indexes.by_key.get(key)
+    if index is None:
+        with _indexes.lock:
+            index = _indexes.by_key.get(key)
+            if index is None:
+                index = _indexes.by_key[key] = ListingIndex(kind, embedder)
+    return index
+
+
+def clear_search_cache() -> None:
+    """Forget the cached indexes and query vectors (tests, benchmarks of a cold start)."""
+    with _indexes.lock:
+        _indexes.by_key.clear()
+    query_vectors.clear()
