@@ -193,3 +193,28 @@ def test_the_api_gives_ranked_explained_suggestions_to_the_owner_only(client, ma
     assert expected in first["reasons"]
     # The offer side answers on its own route, and a need id is not an offer.
     assert client.get(f"/api/v1/offers/{need.pk}/suggestions/").status_code == 404
+
+
+def test_new_strong_suggestions_are_announced_once_for_the_brokering_workflow(committed):
+    from wipomatch.matching.services import strong_suggestion_found
+
+    heard = []
+
+    def listener(sender, need_id, offer_id, side, rank, **kwargs):
+        heard.append((need_id, offer_id, side, rank))
+
+    strong_suggestion_found.connect(listener)
+    try:
+        with committed():
+            need = NeedFactory(status="published", **NEED)
+            offer = OfferFactory(status="published", **MATCHING_OFFER)
+        assert (need.pk, offer.pk, "need", 1) in heard
+        assert (need.pk, offer.pk, "offer", 1) in heard
+        count = len(heard)
+        # Re-ranking the same pair (an edit) does not announce it again.
+        data = ListingData(**{**MATCHING_OFFER, "summary": "Places in our online patent course."})
+        with committed():
+            listing_services.listing_update(user=offer.created_by, listing=offer, data=data)
+        assert len(heard) == count
+    finally:
+        strong_suggestion_found.disconnect(listener)
