@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import threading
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -37,7 +38,8 @@ from itertools import chain
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, TextField
+from django.db.models.functions import Cast
 
 from wipomatch.matching.engine.embedding import Embedder
 from wipomatch.matching.engine.lexical import BM25Index
@@ -114,7 +116,8 @@ def _page_bounds(total: int, page, page_size: int) -> tuple[int, int]:
 # hash-collision noise to the lexical signal, not meaning, so search leaves it out.
 LEXICAL_EMBEDDERS = frozenset({"hashing"})
 # Single-choice filters: the count shown next to each of their options is what choosing that
-# option instead would give, so their counts ignore their own current value.
+# option instead would give, so their counts ignore their own current value (one more SQL query
+# for language and organisation type; country and region are matched on the cache).
 SINGLE_CHOICE_FACETS = ("country", "region", "language", "org_type")
 
 
@@ -127,10 +130,14 @@ def listing_search(
     `selectors.facet_counts`), of each country, region, language and organisation type, and
     the number in LDCs ("ldc"). The number of SQL queries does not depend on the page size: 6
     (cache version, filtered ids with their sort key, the cards and their 3 prefetches), one
-    more per country, region, language or organisation type filter in use (see
-    SINGLE_CHOICE_FACETS), and a few more when listings changed since the last search in this
-    process. The order is that of `selectors.order_listings` (ties: highest id first), or the
-    relevance for a text query sorted by relevance.
+    more per language or organisation type filter in use (see SINGLE_CHOICE_FACETS), and a few
+    more when listings changed since the last search in this process. The order is that of
+    `selectors.order_listings` (ties: highest id first), or the relevance for a text query
+    sorted by relevance.
+
+    Where a listing applies (country, region, LDC filters) is matched on the cache, with the
+    semantics of `selectors.listing_browse_queryset` (worldwide, or covering a country of the
+    area): in SQL it is a join over every coverage row, the slowest part of a search.
     """
     page_size = max(1, int(page_size))
     query = " ".join((filters.q or "").split())
@@ -144,13 +151,27 @@ def listing_search(
     if vector is None and sort == "relevance":
         sort = "newest"  # as order_listings: without a query, the newest first
 
-    filtered = listing_browse_queryset(kind=kind, filters=filters)
-    ids, keys = _ids(filtered, sort_key=SORT_FIELDS.get(sort))
-    scores = np.zeros(len(ids), dtype=np.float32)
-    if vector is not None:
-        positions, scores = index.score(query, vector, ids)
-        ids = ids[positions]
-        keys = keys[positions] if keys is not None else None
+    sql_results: dict = {}  # the SQL part of the filters -> (ids, sort keys)
+
+    def matching(sql_filters: BrowseFilters, geo: dict, sort_key=None):
+        """(ids, sort keys, relevance) of the listings matching the filters and the query."""
+        sql = replace(sql_filters, country="", region="", ldc=False)
+        key = (sql.language, sql.org_type)
+        if key not in sql_results:
+            qs = listing_browse_queryset(kind=kind, filters=sql)
+            sql_results[key] = _ids(qs, sort_key=sort_key)
+        ids, keys = sql_results[key]
+        if any(geo.values()):
+            keep = index.geo_mask(ids, **geo)
+            ids, keys = ids[keep], (keys[keep] if keys is not None else None)
+        scores = np.zeros(len(ids), dtype=np.float32)
+        if vector is not None:
+            positions, scores = index.score(query, vector, ids)
+            ids, keys = ids[positions], (keys[positions] if keys is not None else None)
+        return ids, keys, scores
+
+    geo = {"country": filters.country, "region": filters.region, "ldc": filters.ldc}
+    ids, keys, scores = matching(filters, geo, SORT_FIELDS.get(sort))
     if sort == "relevance":
         order = np.lexsort((-ids, -scores))
     elif sort == "expiring":
@@ -170,10 +191,8 @@ def listing_search(
     facets = index.facet_counts(matched_ids)
     for name in SINGLE_CHOICE_FACETS:
         if getattr(filters, name):
-            wider = replace(filters, **{name: ""})
-            wider_ids, _ = _ids(listing_browse_queryset(kind=kind, filters=wider))
-            if vector is not None:
-                wider_ids = wider_ids[index.score(query, vector, wider_ids)[0]]
+            wider_geo = {**geo, name: ""} if name in geo else geo
+            wider_ids = matching(replace(filters, **{name: ""}), wider_geo)[0]
             facets[name] = index.facet_counts(wider_ids, only=(name,))[name]
     return SearchPage(
         items=items,
@@ -192,9 +211,18 @@ SORT_FIELDS = {"newest": "published_at", "expiring": "expires_at"}
 
 
 def _ids(qs, sort_key: str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
-    """Primary keys of a queryset as an int64 array, and the `sort_key` column as sortable
-    float64 ranks (NULL first), in one round trip and without building model instances."""
-    fields = ("pk", sort_key) if sort_key else ("pk",)
+    """Primary keys of a queryset as an int64 array, and the `sort_key` column as float64
+    ranks, in one round trip and without building model instances.
+
+    The sort key travels as text: ISO timestamps in UTC sort as text exactly as they do as
+    timestamps (as SQLite compares them anyway), and parsing 10,000 datetimes in Python would
+    cost more than the whole search.
+    """
+    if sort_key:
+        qs = qs.annotate(_sort_key=Cast(sort_key, output_field=TextField()))
+        fields = ("pk", "_sort_key")
+    else:
+        fields = ("pk",)
     sql, params = qs.order_by().values_list(*fields).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -202,22 +230,10 @@ def _ids(qs, sort_key: str | None = None) -> tuple[np.ndarray, np.ndarray | None
     if not sort_key:
         return np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows)), None
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    return ids, _sortable([row[1] for row in rows])
-
-
-def _sortable(values: list) -> np.ndarray:
-    """Datetimes as they come from the driver (datetime objects, or ISO strings on SQLite,
-    which sort as text) turned into float64 ranks that numpy can sort; NULL sorts first."""
-    known = [v for v in values if v is not None]
-    if not known:
-        return np.zeros(len(values))
-    if isinstance(known[0], str):
-        distinct = sorted(set(known))
-        rank = {v: float(i) for i, v in enumerate(distinct)}
-        return np.fromiter((rank.get(v, -1.0) for v in values), dtype=np.float64)
-    return np.fromiter(
-        (v.timestamp() if v is not None else -np.inf for v in values), dtype=np.float64
-    )
+    keys = np.array([row[1] or "" for row in rows], dtype=str)  # NULL sorts first
+    if not len(keys):
+        return ids, np.zeros(0)
+    return ids, np.unique(keys, return_inverse=True)[1].astype(np.float64)
 
 
 def _cards(ids: Sequence[int]) -> list[Listing]:
@@ -264,8 +280,22 @@ class _Labels:
         self.of_row[row] = tuple(labels)
         self._incidence = None
 
+    def having(self, label) -> np.ndarray:
+        """Rows carrying `label`, as a boolean array over every row."""
+        rows, flat, labels = self._incidence_arrays()
+        out = np.zeros(len(self.of_row), dtype=bool)
+        position = bisect_left(labels, label) if labels and isinstance(label, str) else -1
+        if 0 <= position < len(labels) and labels[position] == label:
+            out[rows[flat == position]] = True
+        return out
+
     def counts(self, selected: np.ndarray) -> dict:
         """{label: number of selected rows carrying it}, labels with a zero count left out."""
+        rows, flat, labels = self._incidence_arrays()
+        counts = np.bincount(flat[selected[rows]], minlength=len(labels))
+        return {labels[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
+
+    def _incidence_arrays(self) -> tuple[np.ndarray, np.ndarray, list]:
         if self._incidence is None:
             labels = sorted({label for row in self.of_row for label in row}, key=str)
             position = {label: i for i, label in enumerate(labels)}
@@ -277,9 +307,7 @@ class _Labels:
                 count=int(lengths.sum()),
             )
             self._incidence = (rows, flat, labels)
-        rows, flat, labels = self._incidence
-        counts = np.bincount(flat[selected[rows]], minlength=len(labels))
-        return {labels[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
+        return self._incidence
 
 
 class ListingIndex:
@@ -526,6 +554,24 @@ class ListingIndex:
         pos = np.minimum(np.searchsorted(self._sorted_ids, ids), self.size - 1)
         found = np.flatnonzero(self._sorted_ids[pos] == ids)
         return found, self._sorter[pos[found]]
+
+    def geo_mask(
+        self, ids: np.ndarray, *, country: str = "", region: str = "", ldc: bool = False
+    ) -> np.ndarray:
+        """Which of `ids` apply to the country, the region and LDCs (each when given): worldwide
+        listings, and those covering a country of the area, as the browse filters define it."""
+        wanted = [("country", country.strip().upper()), ("region", region.strip())]
+        if ldc:
+            wanted.append(("ldc", "ldc"))
+        with self.lock:
+            positions, rows = self._locate(ids)
+            ok = np.ones(len(rows), dtype=bool)
+            for name, label in wanted:
+                if label:
+                    ok &= self.worldwide[rows] | self.labels[name].having(label)[rows]
+            keep = np.zeros(len(ids), dtype=bool)
+            keep[positions[ok]] = True
+        return keep
 
     def facet_counts(self, ids: np.ndarray, only: Sequence[str] | None = None) -> dict:
         """Counts among `ids`: per vocabulary term (as `selectors.facet_counts` gives them), and

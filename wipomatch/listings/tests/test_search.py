@@ -189,6 +189,27 @@ def test_browsing_follows_the_order_of_the_selectors(hashing, sort):
     assert [x.pk for x in result.items] == expected
 
 
+def test_where_a_listing_applies_is_filtered_exactly_as_the_selectors_do(hashing):
+    seed_synthetic(needs=30, offers=60, embedder_name="hashing", progress=False)
+    cases = [
+        {"country": "KE"},
+        {"country": "sn"},
+        {"country": "ZZ"},
+        {"region": "002"},
+        {"region": "419", "theme": ["ip-management"]},
+        {"region": "145", "ldc": True},
+        {"ldc": True},
+        {"ldc": True, "language": "fr", "country": "SN"},
+    ]
+    for kind in Kind.values:
+        for case in cases:
+            filters = BrowseFilters(**case)
+            result = listing_search(kind=kind, filters=filters, page_size=500)
+            expected = listing_browse_queryset(kind=kind, filters=filters)
+            assert {x.pk for x in result.items} == set(expected.values_list("pk", flat=True))
+            assert result.total == expected.count(), (kind, case)
+
+
 def test_pages_are_clamped_into_range(hashing):
     seed_synthetic(needs=0, offers=25, embedder_name="hashing", progress=False)
 
