@@ -28,6 +28,10 @@ def listing_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     listing = get_listing_for_user(request.user, pk)
     if not can_see_suggestions(request.user, listing):
         raise Http404
+    return _render_suggestions(request, listing)
+
+
+def _render_suggestions(request: HttpRequest, listing: Listing) -> HttpResponse:
     reader = "need" if listing.kind == Kind.NEED else "offer"
     names = explanation_names()
     items = [
@@ -74,10 +78,5 @@ def suggestion_dismiss_view(request: HttpRequest, pk: int, other_pk: int) -> Htt
             request, _("The suggestion was dismissed. It will not be shown for this listing again.")
         )
     if request.htmx:
-        return listing_suggestions(_as_get(request), pk)
+        return _render_suggestions(request, listing)
     return redirect(_detail_url(listing))
-
-
-def _as_get(request: HttpRequest) -> HttpRequest:
-    request.method = "GET"
-    return request

@@ -218,3 +218,14 @@ def test_new_strong_suggestions_are_announced_once_for_the_brokering_workflow(co
         assert len(heard) == count
     finally:
         strong_suggestion_found.disconnect(listener)
+
+
+def test_dismissing_from_the_htmx_panel_returns_the_refreshed_panel(client, market):
+    need = market["need"]
+    client.force_login(need.created_by)
+    url = reverse("matching:dismiss", args=[need.pk, market["good"].pk])
+    response = client.post(url, {"reason": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="suggestions"' in body and "<html" not in body
+    assert market["good"].title not in body
