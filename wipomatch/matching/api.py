@@ -11,8 +11,7 @@ from wipomatch.api.base import LANGUAGE_PARAMETER, PublicReadOnlyAPIMixin
 from wipomatch.listings.models import Kind
 from wipomatch.listings.selectors import get_listing_for_user
 
-from .explanations import explain, explanation_names, seeker_country
-from .selectors import can_see_suggestions, suggestions_for_listing
+from .selectors import can_see_suggestions, explained_suggestions_for_listing
 from .serializers import SuggestionSerializer
 
 
@@ -28,23 +27,9 @@ class ListingSuggestionsView(PublicReadOnlyAPIMixin, APIView):
         if not can_see_suggestions(request.user, listing):
             raise Http404
         try:
-            views = suggestions_for_listing(request.user, listing)
+            items = explained_suggestions_for_listing(request.user, listing)
         except PermissionDenied:
             raise Http404 from None
-        reader = "need" if listing.kind == Kind.NEED else "offer"
-        names = explanation_names()
-        items = [
-            {
-                "view": view,
-                "reasons": explain(
-                    view.suggestion.explanation,
-                    reader=reader,
-                    names=names,
-                    country_iso2=seeker_country(listing, view.listing),
-                ),
-            }
-            for view in views
-        ]
         serializer = SuggestionSerializer(
             items, many=True, context={"show_signals": request.user.is_facilitator}
         )

@@ -55,3 +55,23 @@ def suggestions_for_listing(user, listing: Listing, *, limit: int = 20) -> list[
 
 def dismissals_for_listing(listing: Listing):
     return Dismissal.objects.filter(listing=listing).select_related("other", "dismissed_by")
+
+
+def explained_suggestions_for_listing(user, listing: Listing) -> list[dict]:
+    """Suggestions with their reasons worded in the active language (pages and API share it)."""
+    from .explanations import explain, explanation_names, seeker_country
+
+    reader = "need" if listing.kind == Kind.NEED else "offer"
+    names = explanation_names()
+    return [
+        {
+            "view": view,
+            "reasons": explain(
+                view.suggestion.explanation,
+                reader=reader,
+                names=names,
+                country_iso2=seeker_country(listing, view.listing),
+            ),
+        }
+        for view in suggestions_for_listing(user, listing)
+    ]

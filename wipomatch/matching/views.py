@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wipomatch.listings.models import Kind, Listing
 from wipomatch.listings.selectors import get_listing_for_user
 
-from .explanations import explain, explanation_names, seeker_country
-from .selectors import can_see_suggestions, suggestions_for_listing
+from .selectors import can_see_suggestions, explained_suggestions_for_listing
 from .services import suggestion_dismiss
 
 
@@ -33,19 +32,7 @@ def listing_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _render_suggestions(request: HttpRequest, listing: Listing) -> HttpResponse:
     reader = "need" if listing.kind == Kind.NEED else "offer"
-    names = explanation_names()
-    items = [
-        {
-            "view": view,
-            "reasons": explain(
-                view.suggestion.explanation,
-                reader=reader,
-                names=names,
-                country_iso2=seeker_country(listing, view.listing),
-            ),
-        }
-        for view in suggestions_for_listing(request.user, listing)
-    ]
+    items = explained_suggestions_for_listing(request.user, listing)
     template = "matching/_suggestions.html" if request.htmx else "matching/suggestions_page.html"
     return render(
         request,
