@@ -27,7 +27,7 @@ from .search import listing_search
 from .selectors import (
     BrowseFilters,
     apply_browse_filters,
-    facet_counts,
+    browse_facet_counts,
     get_listing_for_user,
     listing_card_queryset,
     listings_for_review,
@@ -147,9 +147,10 @@ _ACTION_ERRORS = {
             "Published listings for everyone (with mine=true, the listings of your own "
             "organisations in every status), with the filters of the browse page as query "
             "parameters named after the vocabularies; repeat a parameter for several values. "
-            "Each page carries the facet counts of the whole result. Visitors and members get "
-            "the same summary per listing; the detail gives members the full text. Contact "
-            "e-mails are never published."
+            "Each page carries the facet counts of the whole result; a facet in use is "
+            "counted without its own values, so that each count is what choosing that value "
+            "would give. Visitors and members get the same summary per listing; the detail "
+            "gives members the full text. Contact e-mails are never published."
         ),
         parameters=[ListingFilterSerializer, LANGUAGE_PARAMETER],
         responses={200: ListingPageSerializer},
@@ -270,19 +271,20 @@ class ListingViewSet(
     @staticmethod
     def _page_of(qs, filters: BrowseFilters, page_number: int, page_size: int):
         """A page of the owner's or the reviewer's listings (not searched: a plain text match)."""
-        qs = apply_browse_filters(qs, filters)
         if filters.q:
             qs = qs.filter(
                 Q(title__icontains=filters.q)
                 | Q(summary__icontains=filters.q)
                 | Q(description__icontains=filters.q)
             )
+        facets = browse_facet_counts(qs, filters)
+        qs = apply_browse_filters(qs, filters)
         if filters.sort in ("newest", "expiring"):
             qs = order_listings(qs, filters.sort)
         total = qs.count()
         start = (page_number - 1) * page_size
         items = list(qs[start : start + page_size]) if start < total else []
-        return items, total, facet_counts(qs)
+        return items, total, facets
 
     def _page_link(self, number: int) -> str:
         url = self.request.build_absolute_uri()

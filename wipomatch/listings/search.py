@@ -17,16 +17,18 @@ threshold: listings below it are dropped and an unrelated query finds nothing, i
 least unrelated listings. Ranks alone (reciprocal-rank fusion) would order the results as well
 but could not say "nothing matches". Weights and threshold are in `LISTING_SEARCH`.
 
-The filters stay in SQL (one query gives the ids of the filtered published listings); what
-cannot be done in SQL on both databases (cosine, BM25) runs in memory over a per-process cache
-of every listing of a kind: ids, the float32 embedding matrix, BM25 postings, publication and
-expiry times and facet labels. One query per search (the newest `updated_at` of the kind)
-tells whether the cache is current; when it is not, only the listings changed since are
-reloaded.
+SQL says what is visible (one query gives the ids of the published listings, narrowed by
+language and organisation type); the rest runs in memory over a per-process cache of every
+listing of a kind: ids, the float32 embedding matrix, BM25 postings and facet labels, on which
+the vocabulary and geography filters, the cosine, BM25 and the facet counts are computed (as
+joins over every term and coverage row, the filters were the slowest part of a search in SQL).
+One query per search (the newest `updated_at` of the kind) tells whether the cache is current;
+when it is not, only the listings changed since are reloaded.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 import threading
 from bisect import bisect_left
@@ -51,6 +53,7 @@ from .embeddings import embed_query, from_bytes, get_embedder, listing_text, que
 from .models import Listing, ListingTerm
 from .selectors import (
     FACET_VOCABULARIES,
+    TERM_PARAMS,
     BrowseFilters,
     listing_browse_queryset,
     listing_card_queryset,
@@ -117,7 +120,8 @@ def _page_bounds(total: int, page, page_size: int) -> tuple[int, int]:
 LEXICAL_EMBEDDERS = frozenset({"hashing"})
 # Single-choice filters: the count shown next to each of their options is what choosing that
 # option instead would give, so their counts ignore their own current value (one more SQL query
-# for language and organisation type; country and region are matched on the cache).
+# for language and organisation type; country and region are matched on the cache). The
+# vocabulary facets (several values widen) likewise ignore their own selection.
 SINGLE_CHOICE_FACETS = ("country", "region", "language", "org_type")
 
 
@@ -128,16 +132,17 @@ def listing_search(
 
     `facets` holds, over the matching listings, the count of each vocabulary term (as
     `selectors.facet_counts`), of each country, region, language and organisation type, and
-    the number in LDCs ("ldc"). The number of SQL queries does not depend on the page size: 6
-    (cache version, filtered ids with their sort key, the cards and their 3 prefetches), one
-    more per language or organisation type filter in use (see SINGLE_CHOICE_FACETS), and a few
-    more when listings changed since the last search in this process. The order is that of
+    the number in LDCs ("ldc"); the counts of a facet in use are taken over the listings the
+    other filters match (see SINGLE_CHOICE_FACETS). The number of SQL queries does not depend
+    on the page size: 6 (cache version, filtered ids with their sort key, the cards and their
+    3 prefetches), one more per language or organisation type filter in use, and a few more
+    when listings changed since the last search in this process. The order is that of
     `selectors.order_listings` (ties: highest id first), or the relevance for a text query
     sorted by relevance.
 
-    Where a listing applies (country, region, LDC filters) is matched on the cache, with the
-    semantics of `selectors.listing_browse_queryset` (worldwide, or covering a country of the
-    area): in SQL it is a join over every coverage row, the slowest part of a search.
+    The vocabulary filters and where a listing applies (country, region, LDC) are matched on
+    the cache, with the semantics of `selectors.listing_browse_queryset` (any of the values of
+    one vocabulary; worldwide, or covering a country of the area), pinned by tests.
     """
     page_size = max(1, int(page_size))
     query = " ".join((filters.q or "").split())
@@ -151,27 +156,32 @@ def listing_search(
     if vector is None and sort == "relevance":
         sort = "newest"  # as order_listings: without a query, the newest first
 
-    sql_results: dict = {}  # the SQL part of the filters -> (ids, sort keys)
+    # The SQL part of the filters (language, organisation type) -> (ids, sort keys, relevance)
+    # of the published listings matching it and the query; the rest is matched on the cache.
+    candidates: dict = {}
 
-    def matching(sql_filters: BrowseFilters, geo: dict, sort_key=None):
+    def matching(f: BrowseFilters, sort_key=None):
         """(ids, sort keys, relevance) of the listings matching the filters and the query."""
-        sql = replace(sql_filters, country="", region="", ldc=False)
-        key = (sql.language, sql.org_type)
-        if key not in sql_results:
-            qs = listing_browse_queryset(kind=kind, filters=sql)
-            sql_results[key] = _ids(qs, sort_key=sort_key)
-        ids, keys = sql_results[key]
-        if any(geo.values()):
-            keep = index.geo_mask(ids, **geo)
-            ids, keys = ids[keep], (keys[keep] if keys is not None else None)
-        scores = np.zeros(len(ids), dtype=np.float32)
-        if vector is not None:
-            positions, scores = index.score(query, vector, ids)
-            ids, keys = ids[positions], (keys[positions] if keys is not None else None)
+        key = (f.language, f.org_type)
+        if key not in candidates:
+            sql = BrowseFilters(language=f.language, org_type=f.org_type)
+            ids, keys = _ids(listing_browse_queryset(kind=kind, filters=sql), sort_key=sort_key)
+            scores = np.zeros(len(ids), dtype=np.float32)
+            if vector is not None:
+                # relevance does not depend on the other candidates: scored once, then narrowed
+                positions, scores = index.score(query, vector, ids)
+                ids, keys = ids[positions], (keys[positions] if keys is not None else None)
+            candidates[key] = (ids, keys, scores)
+        ids, keys, scores = candidates[key]
+        ticked = {vocab: getattr(f, param) for param, vocab in TERM_PARAMS.items()}
+        if any(ticked.values()) or f.country or f.region or f.ldc:
+            keep = index.filter_mask(
+                ids, terms=ticked, country=f.country, region=f.region, ldc=f.ldc
+            )
+            ids, keys, scores = ids[keep], (keys[keep] if keys is not None else None), scores[keep]
         return ids, keys, scores
 
-    geo = {"country": filters.country, "region": filters.region, "ldc": filters.ldc}
-    ids, keys, scores = matching(filters, geo, SORT_FIELDS.get(sort))
+    ids, keys, scores = matching(filters, SORT_FIELDS.get(sort))
     if sort == "relevance":
         order = np.lexsort((-ids, -scores))
     elif sort == "expiring":
@@ -188,11 +198,16 @@ def listing_search(
         for item, score in zip(items, scores[start : start + page_size].tolist(), strict=True):
             item.relevance = score
 
+    # A facet in use counts over the results of the other filters, so that the number next to
+    # an option is what ticking it would give (several values of a facet widen the results).
     facets = index.facet_counts(matched_ids)
+    for param, vocab in TERM_PARAMS.items():
+        if getattr(filters, param):
+            wider_ids = matching(replace(filters, **{param: []}))[0]
+            facets[vocab] = index.facet_counts(wider_ids, only=("term",)).get(vocab, {})
     for name in SINGLE_CHOICE_FACETS:
         if getattr(filters, name):
-            wider_geo = {**geo, name: ""} if name in geo else geo
-            wider_ids = matching(replace(filters, **{name: ""}), wider_geo)[0]
+            wider_ids = matching(replace(filters, **{name: ""}))[0]
             facets[name] = index.facet_counts(wider_ids, only=(name,))[name]
     return SearchPage(
         items=items,
@@ -284,7 +299,8 @@ class _Labels:
         """Rows carrying `label`, as a boolean array over every row."""
         rows, flat, labels = self._incidence_arrays()
         out = np.zeros(len(self.of_row), dtype=bool)
-        position = bisect_left(labels, label) if labels and isinstance(label, str) else -1
+        # labels are sorted as text (see _incidence_arrays): term ids as well as codes
+        position = bisect_left(labels, str(label), key=str) if labels else -1
         if 0 <= position < len(labels) and labels[position] == label:
             out[rows[flat == position]] = True
         return out
@@ -315,6 +331,7 @@ class ListingIndex:
     BM25 postings and facet labels."""
 
     CHUNK = 500  # ids per query when reloading given listings (SQLite variable limits)
+    FREEZE_FROM = 2000  # listings from which a full load freezes the objects (see _load_all)
 
     def __init__(self, kind: str, embedder: Embedder) -> None:
         self.kind = kind
@@ -338,6 +355,7 @@ class ListingIndex:
             name: _Labels() for name in ("term", "country", "region", "ldc", *OTHER_FACETS)
         }
         self.term_keys: dict[int, tuple[str, str]] = {}  # term id -> (vocabulary, slug)
+        self.term_ids: dict[tuple[str, str], int] = {}  # (vocabulary, slug) -> term id
         self.org_types: dict[int, str] = {}  # organisation id -> type
         self.geo: dict[int, _Geo] = {}  # country id -> (iso2, M49 region codes, LDC)
         self.version: tuple | None = None
@@ -386,6 +404,13 @@ class ListingIndex:
         self.bm25.build(rows, term_lists)
         self._load_relations(None)
         self.loads += 1
+        # The cache lives as long as the process and, for a large catalogue, holds a few
+        # hundred thousand small objects (postings, label tuples, tokens). Left to the cyclic
+        # collector, they made every full collection (about one request in 50 at 10,000
+        # listings) 100 ms slower; frozen, they are not scanned again (they are still freed
+        # by reference counting when replaced). Small caches cost the collector little.
+        if self.size >= self.FREEZE_FROM:
+            gc.freeze()
 
     def _upsert(self, since: datetime | None = None, pks: list[int] | None = None) -> None:
         """Reload the listings changed since `since`, or the given ones."""
@@ -445,6 +470,7 @@ class ListingIndex:
             pk: (kind, slug)
             for pk, kind, slug in VocabularyTerm.objects.values_list("pk", "kind", "slug")
         }
+        self.term_ids = {key: pk for pk, key in self.term_keys.items()}
         self.geo = {}
         for pk, iso2, ldc, *regions in Country.objects.values_list(
             "pk",
@@ -555,10 +581,17 @@ class ListingIndex:
         found = np.flatnonzero(self._sorted_ids[pos] == ids)
         return found, self._sorter[pos[found]]
 
-    def geo_mask(
-        self, ids: np.ndarray, *, country: str = "", region: str = "", ldc: bool = False
+    def filter_mask(
+        self,
+        ids: np.ndarray,
+        *,
+        terms: dict[str, Sequence[str]] | None = None,
+        country: str = "",
+        region: str = "",
+        ldc: bool = False,
     ) -> np.ndarray:
-        """Which of `ids` apply to the country, the region and LDCs (each when given): worldwide
+        """Which of `ids` match the vocabulary filters (`terms`: vocabulary -> slugs, any of
+        them) and apply to the country, the region and LDCs (each when given): worldwide
         listings, and those covering a country of the area, as the browse filters define it."""
         wanted = [("country", country.strip().upper()), ("region", region.strip())]
         if ldc:
@@ -566,6 +599,14 @@ class ListingIndex:
         with self.lock:
             positions, rows = self._locate(ids)
             ok = np.ones(len(rows), dtype=bool)
+            for vocabulary, slugs in (terms or {}).items():
+                if slugs:
+                    any_of = np.zeros(len(rows), dtype=bool)
+                    for slug in slugs:
+                        term_id = self.term_ids.get((vocabulary, slug))
+                        if term_id is not None:
+                            any_of |= self.labels["term"].having(term_id)[rows]
+                    ok &= any_of
             for name, label in wanted:
                 if label:
                     ok &= self.worldwide[rows] | self.labels[name].having(label)[rows]

@@ -4,7 +4,7 @@
 country pages and the API, so that a filter means the same thing everywhere.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -108,6 +108,19 @@ def facet_counts(qs: QuerySet[Listing]) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {k: {} for k in FACET_VOCABULARIES}
     for row in rows:
         counts.setdefault(row["term__kind"], {})[row["term__slug"]] = row["n"]
+    return counts
+
+
+def browse_facet_counts(qs: QuerySet[Listing], filters: BrowseFilters) -> dict[str, dict[str, int]]:
+    """`facet_counts` of `qs` narrowed by the filters, except that a vocabulary in use counts
+    over what the other filters give: the number next to a term is then what ticking it would
+    give (several terms of one vocabulary widen), as on the browse pages (`listing_search`).
+    One query, plus one per vocabulary in use."""
+    counts = facet_counts(apply_browse_filters(qs, filters))
+    for param, vocab in TERM_PARAMS.items():
+        if getattr(filters, param):
+            wider = apply_browse_filters(qs, replace(filters, **{param: []}))
+            counts[vocab] = facet_counts(wider)[vocab]
     return counts
 
 

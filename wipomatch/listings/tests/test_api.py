@@ -817,6 +817,25 @@ def test_facets_count_every_matching_listing_by_slug(catalogue):
     assert narrowed["themes"] == {"food-security-agriculture": 1, "creative-industries": 1}
 
 
+@pytest.mark.parametrize("mine", [False, True])
+def test_a_vocabulary_in_use_counts_what_ticking_another_term_would_give(
+    mine, catalogue, client_as
+):
+    client = client_as("contributor") if mine else APIClient()
+    params = {"theme": "green-innovation", **({"mine": "true"} if mine else {})}
+    response = client.get("/api/v1/offers/", params)
+
+    assert _ids(response) == {catalogue["offers"]["funding"].pk}
+    body = response.json()
+    themes = body["facets"]["themes"]
+    assert themes["green-innovation"] == 1
+    assert themes["creative-industries"] == 1  # ticking it as well adds the music course
+    # the two food offers belong to other organisations than the contributor's
+    assert themes.get("food-security-agriculture", 0) == (0 if mine else 2)
+    # the other vocabularies count within the results
+    assert body["facets"]["ip_areas"] == {"patents": 1}
+
+
 def test_list_items_carry_facets_in_codes(catalogue):
     body = APIClient().get("/api/v1/offers/", {"assistance_type": "funding"}).json()
     (item,) = body["results"]

@@ -10,7 +10,13 @@ from django.utils import timezone
 from .. import services
 from ..models import Kind, Listing, Status
 from ..search import clear_search_cache, listing_index, listing_search
-from ..selectors import BrowseFilters, facet_counts, listing_browse_queryset, order_listings
+from ..selectors import (
+    TERM_PARAMS,
+    BrowseFilters,
+    facet_counts,
+    listing_browse_queryset,
+    order_listings,
+)
 from ..synthetic import seed_synthetic
 from .factories import NeedFactory, OfferFactory, listing_data
 
@@ -189,7 +195,7 @@ def test_browsing_follows_the_order_of_the_selectors(hashing, sort):
     assert [x.pk for x in result.items] == expected
 
 
-def test_where_a_listing_applies_is_filtered_exactly_as_the_selectors_do(hashing):
+def test_filters_match_exactly_as_the_selectors_do(hashing):
     seed_synthetic(needs=30, offers=60, embedder_name="hashing", progress=False)
     cases = [
         {"country": "KE"},
@@ -200,6 +206,11 @@ def test_where_a_listing_applies_is_filtered_exactly_as_the_selectors_do(hashing
         {"region": "145", "ldc": True},
         {"ldc": True},
         {"ldc": True, "language": "fr", "country": "SN"},
+        {"theme": ["public-health", "green-innovation"]},
+        {"theme": ["creative-industries"], "ip_area": ["copyright", "trademarks"]},
+        {"assistance_type": ["training"], "modality": ["south-south"], "language": "es"},
+        {"resource_type": ["financial"], "theme": ["no-such-theme"]},
+        {"ip_area": ["patents"], "org_type": "academia", "region": "142"},
     ]
     for kind in Kind.values:
         for case in cases:
@@ -208,6 +219,16 @@ def test_where_a_listing_applies_is_filtered_exactly_as_the_selectors_do(hashing
             expected = listing_browse_queryset(kind=kind, filters=filters)
             assert {x.pk for x in result.items} == set(expected.values_list("pk", flat=True))
             assert result.total == expected.count(), (kind, case)
+            # a vocabulary in use counts over what the other filters find, the others over
+            # the results
+            sql_counts = facet_counts(expected)
+            for param, vocabulary in TERM_PARAMS.items():
+                if getattr(filters, param):
+                    wider = BrowseFilters(**{**case, param: []})
+                    qs = listing_browse_queryset(kind=kind, filters=wider)
+                    assert result.facets[vocabulary] == facet_counts(qs)[vocabulary], case
+                else:
+                    assert result.facets[vocabulary] == sql_counts[vocabulary], case
 
 
 def test_pages_are_clamped_into_range(hashing):
@@ -256,7 +277,44 @@ def test_filters_combine_with_the_query(hashing, make):
     result = search(q="patent examination", theme=["green-innovation"])
 
     assert [x.pk for x in result.items] == [green_course.pk]
-    assert result.facets["themes"] == {"green-innovation": 1}
+    # the theme in use counts over what the query and the other filters find: ticking
+    # "public health" as well would add one listing
+    assert result.facets["themes"] == {
+        "green-innovation": 1,
+        "public-health": 1,
+        "ip-management": 1,
+    }
+    assert result.facets["ip_areas"] == {"patents": 1}
+
+
+def test_a_ticked_vocabulary_counts_what_ticking_another_term_would_give(hashing, make):
+    make(**PATENT_COURSE)  # public health + IP management, patents
+    make(**{**PATENT_COURSE, "title": "Patent drafting clinic", "themes": ["public-health"]})
+    make(**{**COFFEE_EXPERTS, "ip_areas": ["geographical-indications", "patents"]})
+    make(**MUSIC_SOCIETY)
+
+    health = search(theme=["public-health"])
+    both = search(theme=["public-health", "food-security-agriculture"])
+    narrowed = search(theme=["public-health"], ip_area=["patents"])
+
+    assert health.total == 2
+    # options of the ticked vocabulary: what the other filters (none here) find
+    expected_themes = {
+        theme: Listing.objects.filter(
+            kind=Kind.OFFER, status=Status.PUBLISHED, terms__slug=theme
+        ).count()
+        for theme in ("public-health", "ip-management", "food-security-agriculture")
+    }
+    assert {k: health.facets["themes"][k] for k in expected_themes} == expected_themes
+    # the food-security count is what ticking it as well gives
+    assert both.total == health.total + health.facets["themes"]["food-security-agriculture"]
+    # other vocabularies count within the results
+    assert health.facets["ip_areas"] == {"patents": 2}
+    # with two vocabularies in use, each counts over the results of the other one
+    assert narrowed.total == 2
+    assert narrowed.facets["ip_areas"]["patents"] == 2
+    assert narrowed.facets["themes"]["food-security-agriculture"] == 1
+    assert "creative-industries" not in narrowed.facets["themes"]
 
 
 def test_facets_count_the_listings_that_match_the_query(hashing, make):

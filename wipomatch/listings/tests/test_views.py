@@ -214,6 +214,9 @@ def test_facets_show_counts_and_keep_what_is_chosen(catalogue):
     assert '<option value="ip-office">' in body  # organisation types with their counts
     chosen = client_for().get(reverse("listings:need_list"), {"theme": "public-health"})
     assert 'value="public-health" id="f-theme-public-health" checked' in text(chosen)
+    # the other themes stay on offer with what ticking them as well would give
+    assert re.search(r"Creative industries\s*<span[^>]*>\(1\)</span>", text(chosen))
+    assert re.search(r"Green innovation\s*<span[^>]*>\(1\)</span>", text(chosen))
 
 
 def test_sorting_by_newest_and_by_expiry(facilitator):
