@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages compilemessages setup clean
+.PHONY: run test lint format messages compilemessages app-messages setup clean
 
 $(STAMP): requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
@@ -31,11 +31,29 @@ lint:
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Apps that keep their own catalogue in wipomatch/<app>/locale (the rest share locale/).
+APP_CATALOGUES := brokering messaging cooperation stories insights
+LANG_FLAGS := -l ar -l zh_Hans -l fr -l ru -l es
+
 # Needs GNU gettext (apt-get install gettext). The compiled .mo files are committed, so running
 # and testing the platform does not.
 messages:
-	$(PY) manage.py makemessages -l ar -l zh_Hans -l fr -l ru -l es --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages $(LANG_FLAGS) --ignore=.venv --ignore=var --no-obsolete $(foreach app,$(APP_CATALOGUES),--ignore=wipomatch/$(app)/*)
+	@for app in $(APP_CATALOGUES); do \
+	  (cd wipomatch/$$app && DJANGO_SETTINGS_MODULE=config.settings.dev PYTHONPATH=../.. \
+	    ../../$(PY) -m django makemessages $(LANG_FLAGS) --no-obsolete) || exit 1; \
+	done
+	$(MAKE) compilemessages
+
+compilemessages:
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# One app's own catalogue only: make app-messages APP=brokering
+app-messages:
+	cd wipomatch/$(APP) && DJANGO_SETTINGS_MODULE=config.settings.dev PYTHONPATH=../.. \
+	  ../../$(PY) -m django makemessages $(LANG_FLAGS) --no-obsolete
+	cd wipomatch/$(APP) && DJANGO_SETTINGS_MODULE=config.settings.dev PYTHONPATH=../.. \
+	  ../../$(PY) -m django compilemessages
 
 clean:
 	rm -rf $(VENV) var

@@ -43,6 +43,11 @@ INSTALLED_APPS = [
     "wipomatch.members",
     "wipomatch.listings",
     "wipomatch.matching",
+    "wipomatch.brokering",
+    "wipomatch.messaging",
+    "wipomatch.cooperation",
+    "wipomatch.stories",
+    "wipomatch.insights",
     "wipomatch.api",
     "wipomatch.web",
 ]

@@ -26,5 +26,10 @@ urlpatterns = [
     path("tag-suggestions/", TagSuggestionView.as_view(), name="tag-suggestions"),
     path("needs/<int:pk>/suggestions/", NeedSuggestionsView.as_view(), name="need-suggestions"),
     path("offers/<int:pk>/suggestions/", OfferSuggestionsView.as_view(), name="offer-suggestions"),
+    path("", include("wipomatch.brokering.api_urls")),
+    path("", include("wipomatch.messaging.api_urls")),
+    path("", include("wipomatch.cooperation.api_urls")),
+    path("", include("wipomatch.stories.api_urls")),
+    path("", include("wipomatch.insights.api_urls")),
     path("", include(router.urls)),
 ]

@@ -15,7 +15,10 @@ def audit_record(
     from_state: str = "",
     to_state: str = "",
     reason: str = "",
+    data: dict | None = None,
 ) -> AuditEvent:
+    """Record one change. `data` holds structured details (JSON-serialisable: fields changed,
+    outcome, related ids); pages render it in the reader's language."""
     return AuditEvent.objects.create(
         content_type=ContentType.objects.get_for_model(target),
         object_id=str(target.pk),
@@ -24,6 +27,7 @@ def audit_record(
         from_state=from_state or "",
         to_state=to_state or "",
         reason=reason or "",
+        data=data or {},
     )
 
 

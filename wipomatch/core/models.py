@@ -33,6 +33,9 @@ class AuditEvent(models.Model):
     from_state = models.CharField(_("from"), max_length=64, blank=True)
     to_state = models.CharField(_("to"), max_length=64, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # Structured details written by the service (fields changed, outcome, ids involved...), so
+    # pages render the event in the reader's language and nothing parses a stored sentence.
+    data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

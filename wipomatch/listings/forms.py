@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from wipomatch.members.forms import StyledForm, region_choices
+from wipomatch.core.forms import StyledForm
+from wipomatch.members.forms import region_choices
 from wipomatch.reference.models import Country, SdgGoal, SdgTarget, VocabularyTerm
 
 from .models import LISTING_LANGUAGES, ClosedReason, Kind, Listing, ui_to_listing_language

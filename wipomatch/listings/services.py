@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from wipomatch.core.audit import audit_record
 from wipomatch.core.mail import email_after_commit
+from wipomatch.core.permissions import require_facilitator
 from wipomatch.core.text import clean_plain_text
 from wipomatch.members.models import Organisation, User
 from wipomatch.members.selectors import facilitator_contacts, focal_point_emails
@@ -166,11 +167,6 @@ def listing_submit(*, user: User, listing: Listing) -> None:
         )
 
 
-def _require_facilitator(user) -> None:
-    if not getattr(user, "is_facilitator", False):
-        raise PermissionDenied
-
-
 def _publish(listing: Listing, *, facilitator: User, comment: str) -> None:
     if listing.status != Status.SUBMITTED:
         raise ValidationError(_("Only a listing submitted for review can be published."))
@@ -194,14 +190,14 @@ def _publish(listing: Listing, *, facilitator: User, comment: str) -> None:
 
 @transaction.atomic
 def listing_publish(*, facilitator: User, listing: Listing, comment: str = "") -> None:
-    _require_facilitator(facilitator)
+    require_facilitator(facilitator)
     _publish(listing, facilitator=facilitator, comment=comment)
 
 
 @transaction.atomic
 def listing_publish_many(*, facilitator: User, listings: list[Listing]) -> tuple[int, list[str]]:
     """Bulk publication from the validation queue; returns (published, problems)."""
-    _require_facilitator(facilitator)
+    require_facilitator(facilitator)
     published, problems = 0, []
     for listing in listings:
         try:
@@ -215,7 +211,7 @@ def listing_publish_many(*, facilitator: User, listings: list[Listing]) -> tuple
 
 @transaction.atomic
 def listing_request_changes(*, facilitator: User, listing: Listing, comment: str) -> None:
-    _require_facilitator(facilitator)
+    require_facilitator(facilitator)
     comment = clean_plain_text(comment)
     if not comment:
         raise ValidationError({"comment": _("Say what should change.")})
@@ -235,7 +231,7 @@ def listing_request_changes(*, facilitator: User, listing: Listing, comment: str
 
 @transaction.atomic
 def listing_reject(*, facilitator: User, listing: Listing, reason: str) -> None:
-    _require_facilitator(facilitator)
+    require_facilitator(facilitator)
     reason = clean_plain_text(reason)
     if not reason:
         raise ValidationError({"reason": _("Give the reason for rejecting the listing.")})

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from wipomatch.core.audit import audit_trail_for
-from wipomatch.members.forms import apply_service_errors
+from wipomatch.core.forms import apply_service_errors
 from wipomatch.members.selectors import organisation_directory
 from wipomatch.reference.models import Country, VocabularyTerm
 

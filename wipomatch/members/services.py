@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from wipomatch.core.audit import audit_record
 from wipomatch.core.mail import email_after_commit
+from wipomatch.core.permissions import require_facilitator
 from wipomatch.core.text import clean_plain_text
 from wipomatch.reference.models import Country, VocabularyTerm
 
@@ -32,11 +33,6 @@ from .selectors import facilitator_contacts, focal_point_emails
 
 INVITATION_VALIDITY = timedelta(days=14)
 ORGANISATION_TEXT_FIELDS = ("name", "acronym", "description")
-
-
-def _require_facilitator(user) -> None:
-    if not getattr(user, "is_facilitator", False):
-        raise PermissionDenied
 
 
 def _normalised_name(name: str) -> str:
@@ -227,7 +223,7 @@ def application_assess(
     assessments: dict[str, tuple[bool, str]],
 ) -> None:
     """Record, per published criterion, whether it is met and why."""
-    _require_facilitator(facilitator)
+    require_facilitator(facilitator)
     if not application.is_open:
         raise ValidationError(_("This application has already been decided."))
     unknown = set(assessments) - set(CRITERIA_BY_SLUG)
@@ -254,7 +250,7 @@ def _decide(
     reason: str,
     action: str,
 ) -> str:
-    _require_facilitator(facilitator)
+    require_facilitator(facilitator)
     if not application.is_open:
         raise ValidationError(_("This application has already been decided."))
     previous = application.status
@@ -282,7 +278,7 @@ def application_approve(
     *, facilitator: User, application: MembershipApplication, reason: str = ""
 ) -> Organisation:
     """Admit the organisation: every criterion must have been assessed as met."""
-    _require_facilitator(facilitator)
+    require_facilitator(facilitator)
     met = dict(application.assessments.values_list("criterion", "met"))
     missing = [c.title for c in CRITERIA if c.slug not in met]
     unmet = [c.title for c in CRITERIA if met.get(c.slug) is False]
@@ -393,7 +389,7 @@ def application_reject(
 
 @transaction.atomic
 def organisation_suspend(*, facilitator: User, organisation: Organisation, reason: str) -> None:
-    _require_facilitator(facilitator)
+    require_facilitator(facilitator)
     if not clean_plain_text(reason):
         raise ValidationError({"reason": _("Give the reason for the suspension.")})
     if organisation.status != Organisation.Status.APPROVED:
@@ -423,7 +419,7 @@ def organisation_suspend(*, facilitator: User, organisation: Organisation, reaso
 def organisation_reinstate(
     *, facilitator: User, organisation: Organisation, reason: str = ""
 ) -> None:
-    _require_facilitator(facilitator)
+    require_facilitator(facilitator)
     if organisation.status != Organisation.Status.SUSPENDED:
         raise ValidationError(_("Only a suspended organisation can be reinstated."))
     organisation.status = Organisation.Status.APPROVED

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from wipomatch.core.audit import audit_trail_for
+from wipomatch.core.forms import apply_service_errors
+from wipomatch.core.permissions import require_facilitator
 from wipomatch.reference.models import VocabularyTerm
 
 from . import services
@@ -34,7 +36,6 @@ from .forms import (
     OrganisationForm,
     ReasonForm,
     RoleForm,
-    apply_service_errors,
 )
 from .models import JoinRequest, Membership, MembershipApplication, Organisation
 from .permissions import (
@@ -146,11 +147,6 @@ def _label(organisations, vocabulary=None) -> None:
 
 def _page_range(page):
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-
-
-def _require_facilitator(user) -> None:
-    if not user.is_facilitator:
-        raise PermissionDenied
 
 
 # --- Visitors: directory, profile, criteria ---------------------------------------------------
@@ -295,7 +291,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    _require_facilitator(request.user)
+    require_facilitator(request.user)
     page = Paginator(applications_for_review(), PAGE_SIZE).get_page(request.GET.get("page"))
     applications = list(page.object_list)
     _label([a.organisation for a in applications])
@@ -310,7 +306,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def review_application(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for_user(request.user, pk)
-    _require_facilitator(request.user)
+    require_facilitator(request.user)
     existing = {a.criterion: a for a in application.assessments.select_related("assessed_by")}
     action = request.POST.get("action") if request.method == "POST" else None
     assessment_form = AssessmentForm(
@@ -386,7 +382,7 @@ def _confirm_page(request, *, organisation, title, intro, form, button, danger):
 @GET_POST
 def organisation_suspend(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_organisation_for_user(request.user, pk)
-    _require_facilitator(request.user)
+    require_facilitator(request.user)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -416,7 +412,7 @@ def organisation_suspend(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def organisation_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_organisation_for_user(request.user, pk)
-    _require_facilitator(request.user)
+    require_facilitator(request.user)
     form = ReasonForm(request.POST or None, required=False)
     if request.method == "POST" and form.is_valid():
         try:

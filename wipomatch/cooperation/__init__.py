@@ -1,0 +1,1 @@
+"""Cooperation initiatives: parties and roles, derived modality, results, progress reports, IATI export."""

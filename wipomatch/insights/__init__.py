@@ -1,0 +1,1 @@
+"""Network-quality measures, dashboards, the periodic report and exports."""

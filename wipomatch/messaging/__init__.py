@@ -1,0 +1,1 @@
+"""Conversations between organisations, in-app notifications, notification preferences and digests."""

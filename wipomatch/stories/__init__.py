@@ -1,0 +1,1 @@
+"""Success stories, best practices and lessons learned, reviewed before publication."""
