@@ -27,6 +27,7 @@ from wipomatch.members.selectors import organisation_directory
 from wipomatch.reference.models import Country, VocabularyTerm
 
 from . import services
+from .filters import TERM_PARAMS, BrowseFilters
 from .forms import (
     TERM_FIELDS,
     BrowseForm,
@@ -46,8 +47,6 @@ from .models import (
 from .permissions import active_membership, can_edit_listing, is_member
 from .search import listing_search
 from .selectors import (
-    TERM_PARAMS,
-    BrowseFilters,
     get_listing_for_user,
     listing_browse_queryset,
     listing_card_queryset,
