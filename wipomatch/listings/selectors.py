@@ -7,12 +7,13 @@ The filters are those of `filters.FILTERS`, the one specification that the in-me
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 
 from wipomatch.members.models import Membership
 from wipomatch.reference.models import VocabularyTerm
 
 from .filters import FACET_VOCABULARIES, TERMS, BrowseFilters, filters_in_use, widened_facets
-from .models import Kind, Listing, ListingTerm, Status
+from .models import Kind, Listing, ListingTerm, Status, ui_to_listing_language
 from .permissions import can_edit_listing, can_see_listing
 
 
@@ -95,3 +96,26 @@ def counts_by_kind(qs: QuerySet[Listing]) -> dict[str, int]:
     counts = {Kind.NEED.value: 0, Kind.OFFER.value: 0}
     counts.update({r["kind"]: r["n"] for r in rows})
     return counts
+
+
+def mark_text_language(listings) -> None:
+    """Set `text_lang`, the language the title and summary are shown in (a translation or the
+    original), so that screen readers pronounce them right."""
+    lang = ui_to_listing_language(get_language() or "en")
+    for listing in listings:
+        translated = (listing.translations or {}).get(lang) or {}
+        listing.text_lang = lang if translated.get("title") else listing.language
+
+
+def listing_hub(filters: BrowseFilters, *, latest: int) -> dict[str, dict]:
+    """Published needs and offers under one filter (theme and country pages): per kind, the
+    count and the `latest` newest cards."""
+    hub = {}
+    for kind in (Kind.NEED, Kind.OFFER):
+        qs = listing_browse_queryset(kind=kind, filters=filters)
+        latest_ids = list(order_listings(qs, "newest").values_list("pk", flat=True)[:latest])
+        by_id = {obj.pk: obj for obj in listing_card_queryset().filter(pk__in=latest_ids)}
+        cards = [by_id[pk] for pk in latest_ids if pk in by_id]
+        mark_text_language(cards)
+        hub[kind] = {"count": qs.order_by().values("pk").distinct().count(), "latest": cards}
+    return hub
