@@ -2,7 +2,7 @@
 
 The texts are in `demo_data/<language>.json`, one file per UN language, each written in that
 language (not translated from another), with the organisation that posts each listing (a key of
-`wipomatch.members.demo.ORGANISATIONS`) and its facets. Seekers in developing countries and LDCs
+`wipomatch/members/demo_data/organisations.yml`) and its facets. Seekers in developing countries and LDCs
 post the needs; IP offices, donors, universities, companies and IGOs post the offers.
 
 Every listing goes through the services as a member's would: created by the organisation's focal
@@ -45,16 +45,15 @@ from pathlib import Path
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
+from wipomatch.core.demo import background_work_held_back
 from wipomatch.core.models import AuditEvent
-from wipomatch.core.tasks import run_periodic_job_task, send_email_task
+from wipomatch.core.tasks import run_periodic_job_task
 from wipomatch.members.demo import (
     CONTRIBUTOR_EMAIL,
     DEMO_DOMAIN,
     FACILITATOR_EMAIL,
-    ORGANISATIONS,
-    outgoing_email_held_back,
+    load_demo_data,
 )
 from wipomatch.members.models import Membership, Organisation, User
 from wipomatch.reference.models import Country
@@ -188,7 +187,7 @@ class ListingSeedReport:
 
 def _demo_people() -> tuple[dict[str, tuple[Organisation, User]], User, User | None]:
     """(organisation key → (organisation, focal point)), the facilitator, contributor@."""
-    key_of = {org.email: org.key for org in ORGANISATIONS}
+    key_of = {org.email: org.key for org in load_demo_data().organisations}
     people = {}
     memberships = Membership.objects.filter(
         user__email__in=[*key_of, CONTRIBUTOR_EMAIL],
@@ -202,24 +201,6 @@ def _demo_people() -> tuple[dict[str, tuple[Organisation, User]], User, User | N
             people[key_of[membership.user.email]] = (membership.organisation, membership.user)
     facilitator = User.objects.filter(email=FACILITATOR_EMAIL).first()
     return people, facilitator, contributor
-
-
-class _BackgroundWorkHeldBack:
-    """Stands in for the task backend while seeding: e-mails go on to the (members') hold-back,
-    which drops them; every other task is counted and not enqueued (see the module docstring)."""
-
-    def __init__(self, backend):
-        self._backend = backend
-        self.held = 0
-
-    def enqueue(self, task, args, kwargs):
-        if task.func is send_email_task.func:
-            return self._backend.enqueue(task, args, kwargs)
-        self.held += 1
-        return None
-
-    def __getattr__(self, name):
-        return getattr(self._backend, name)
 
 
 def _enqueue_follow_up(listing_ids: list[int]) -> None:
@@ -262,15 +243,10 @@ def seed_demo_listings(
 
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(Listing)
-    with outgoing_email_held_back() as email_backend:
-        held_back = _BackgroundWorkHeldBack(task_backends[DEFAULT_TASK_BACKEND_ALIAS])
-        task_backends[DEFAULT_TASK_BACKEND_ALIAS] = held_back
-        try:
-            _create_all(todo, people, contributor, facilitator, now, content_type, report, log)
-        finally:
-            task_backends[DEFAULT_TASK_BACKEND_ALIAS] = held_back._backend
-        if email_backend.dropped:
-            log(f"  {email_backend.dropped} notification e-mails were not sent (demo addresses).")
+    with background_work_held_back(keep_other_tasks=False) as held_back:
+        _create_all(todo, people, contributor, facilitator, now, content_type, report, log)
+    if held_back.dropped:
+        log(f"  {held_back.dropped} notification e-mails were not sent (demo addresses).")
     created_ids = report.created_ids
     # After commit: inside a test's transaction (immediate task backend) nothing runs.
     transaction.on_commit(lambda: _enqueue_follow_up(created_ids))

@@ -25,7 +25,7 @@ from wipomatch.members.demo import (
     CONTRIBUTOR_EMAIL,
     FACILITATOR_EMAIL,
     FOCAL_EMAIL,
-    ORGANISATIONS,
+    load_demo_data,
     seed_demo,
 )
 from wipomatch.members.models import Membership
@@ -73,7 +73,7 @@ def seed(**options) -> str:
 
 def test_demo_texts_are_valid_listings_of_demo_organisations():
     listings = load_demo_listings()
-    organisations = {o.key: o for o in ORGANISATIONS}
+    organisations = {o.key: o for o in load_demo_data().organisations}
     south = set(Country.objects.filter(global_south=True).values_list("iso2", flat=True))
     seen = Counter()
     for item in listings:

@@ -142,8 +142,8 @@ def test_seeding_sends_and_queues_no_email():
 def test_email_hold_back_drops_only_emails_and_only_inside_the_block():
     from django_tasks import task_backends
 
+    from wipomatch.core.demo import background_work_held_back
     from wipomatch.core.tasks import send_email_task
-    from wipomatch.members.demo import outgoing_email_held_back
 
     def email():
         send_email_task.enqueue(
@@ -151,7 +151,7 @@ def test_email_hold_back_drops_only_emails_and_only_inside_the_block():
         )
 
     real = task_backends["default"]
-    with outgoing_email_held_back() as backend:
+    with background_work_held_back() as backend:
         email()
         assert backend.dropped == 1
         assert mail.outbox == []

@@ -1,0 +1,52 @@
+"""What every demo loader shares: holding back the background work the services queue.
+
+Demo data goes through the services, as a member's actions would, and the services queue
+e-mails and other background tasks after commit. Demo people have invented addresses, so their
+e-mails are dropped; a loader may also hold back the other tasks (and enqueue fewer, coarser ones
+itself once everything is created). The hold-back stands in for the default task backend of the
+current thread only (`task_backends` is per thread) and only inside the `with` block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+
+from .tasks import send_email_task
+
+
+class HeldBack:
+    """The stand-in task backend: counts what it drops, passes on what it keeps."""
+
+    def __init__(self, backend, *, keep_other_tasks: bool) -> None:
+        self._backend = backend
+        self._keep_other_tasks = keep_other_tasks
+        self.dropped = 0  # e-mails
+        self.held = 0  # other tasks, when they are not kept
+
+    def enqueue(self, task, args, kwargs):
+        if task.func is send_email_task.func:
+            self.dropped += 1
+            return None
+        if not self._keep_other_tasks:
+            self.held += 1
+            return None
+        return self._backend.enqueue(task, args, kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._backend, name)
+
+
+@contextmanager
+def background_work_held_back(*, keep_other_tasks: bool = True) -> Iterator[HeldBack]:
+    """Inside this block, e-mails the services queue are dropped, and so are the other tasks
+    unless `keep_other_tasks` (for this thread only)."""
+    real = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    stand_in = HeldBack(real, keep_other_tasks=keep_other_tasks)
+    task_backends[DEFAULT_TASK_BACKEND_ALIAS] = stand_in
+    try:
+        yield stand_in
+    finally:
+        task_backends[DEFAULT_TASK_BACKEND_ALIAS] = real
