@@ -6,6 +6,7 @@ may not see), and every write calls a service, whose ValidationError becomes a 4
 message per field (wipomatch/api/errors.py) and whose PermissionDenied becomes a 403.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
@@ -17,13 +18,12 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from wipomatch.api.base import LANGUAGE_PARAMETER, PublicReadOnlyAPIMixin
-from wipomatch.members.models import Membership, Organisation
 from wipomatch.reference.models import VocabularyTerm
 
 from . import services
 from .filters import BrowseFilters
 from .models import Kind, Listing, Need, Offer, Status
-from .permissions import can_edit_listing, is_member
+from .permissions import can_edit_listing, is_member, organisation_for_new_listing
 from .search import listing_search
 from .selectors import (
     apply_browse_filters,
@@ -98,29 +98,6 @@ def _owned_or_reviewed_queryset(user, *, kind: str, mine: bool, status_filter: s
     if status_filter:
         qs = qs.filter(status=status_filter)
     return qs
-
-
-def _organisation_for_new_listing(user, organisation_id: int | None) -> Organisation:
-    """The organisation a new listing belongs to: the one named, or the user's only one."""
-    if organisation_id is not None:
-        organisation = Organisation.objects.filter(pk=organisation_id).first()
-        if organisation is None:
-            raise exceptions.ValidationError({"organisation": [_("Unknown organisation.")]})
-        return organisation
-    memberships = list(
-        Membership.objects.filter(
-            user=user, organisation__status=Organisation.Status.APPROVED
-        ).select_related("organisation")[:2]
-    )
-    if not memberships:
-        raise exceptions.PermissionDenied(
-            _("Only members of an approved organisation can publish needs and offers.")
-        )
-    if len(memberships) > 1:
-        raise exceptions.ValidationError(
-            {"organisation": [_("You belong to several organisations: say which one.")]}
-        )
-    return memberships[0].organisation
 
 
 class ListingSchema(AutoSchema):
@@ -297,9 +274,12 @@ class ListingViewSet(
     def create(self, request, *args, **kwargs):
         payload = ListingInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        organisation = _organisation_for_new_listing(
-            request.user, payload.validated_data.get("organisation")
-        )
+        try:
+            organisation = organisation_for_new_listing(
+                request.user, payload.validated_data.get("organisation")
+            )
+        except PermissionDenied as refusal:  # DRF would drop the message
+            raise exceptions.PermissionDenied(str(refusal)) from refusal
         listing = services.listing_create(
             user=request.user,
             organisation=organisation,

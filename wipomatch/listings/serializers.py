@@ -18,6 +18,7 @@ from wipomatch.reference.serializers import CountryCodeField, RegionCodeField
 
 from .filters import SORTS, TERM_PARAMS
 from .models import LANGUAGE_CODES, ClosedReason, Listing, Status, ui_to_listing_language
+from .permissions import LISTING_ACTIONS, listing_allowed_actions
 from .validation import ListingData
 
 # --- Query parameters of the list endpoints ----------------------------------------------------
@@ -266,6 +267,7 @@ class ListingDetailSerializer(ListingSummarySerializer):
         "created_at",
         "updated_at",
         "history",
+        "allowed_actions",
     )
 
     description = serializers.CharField(read_only=True, help_text=_("Members only."))
@@ -289,10 +291,22 @@ class ListingDetailSerializer(ListingSummarySerializer):
     history = serializers.SerializerMethodField(
         help_text=_("Every change of the listing, oldest first (owner and facilitators only).")
     )
+    allowed_actions = serializers.SerializerMethodField(
+        help_text=_(
+            "What the requesting user may do with the listing now (edit, submit, renew, close, "
+            "review, publish, request_changes, reject; owner and facilitators only)."
+        )
+    )
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_sdg_targets(self, obj: Listing) -> list[str]:
         return sorted(t.code for t in obj.sdg_targets.all())
+
+    @extend_schema_field({"type": "array", "items": {"type": "string", "enum": LISTING_ACTIONS}})
+    def get_allowed_actions(self, obj: Listing) -> list[str]:
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        return [name for name, allowed in listing_allowed_actions(user, obj).items() if allowed]
 
     @extend_schema_field(ListingAuditEventSerializer(many=True))
     def get_history(self, obj: Listing) -> list[dict]:

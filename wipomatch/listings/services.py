@@ -23,8 +23,8 @@ from wipomatch.members.models import Organisation, User
 from wipomatch.members.selectors import facilitator_contacts, focal_point_emails
 from wipomatch.reference.models import Country
 
-from .models import EDITABLE_STATUSES, ClosedReason, Kind, Listing, ListingTerm, Status
-from .permissions import can_create_listing_for, can_edit_listing
+from .models import ClosedReason, Kind, Listing, ListingTerm, Status
+from .permissions import can_create_listing_for, can_edit_listing, require_listing_action
 from .signals import send_listing_changed
 from .validation import CleanListing, ListingData, validate_listing
 
@@ -131,10 +131,7 @@ def listing_create(
 @transaction.atomic
 def listing_update(*, user: User, listing: Listing, data: ListingData) -> Listing:
     """Edit the content. A published listing stays published; the edit is audited."""
-    if not can_edit_listing(user, listing):
-        raise PermissionDenied
-    if listing.status not in EDITABLE_STATUSES and not user.is_facilitator:
-        raise ValidationError(_("This listing can no longer be edited."))
+    require_listing_action(user, listing, "edit", _("This listing can no longer be edited."))
     clean = validate_listing(listing.kind, data)
     listing.content_updated_at = timezone.now()
     listing.stale_prompted_at = None
@@ -146,10 +143,7 @@ def listing_update(*, user: User, listing: Listing, data: ListingData) -> Listin
 
 @transaction.atomic
 def listing_submit(*, user: User, listing: Listing) -> None:
-    if not can_edit_listing(user, listing):
-        raise PermissionDenied
-    if listing.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
-        raise ValidationError(_("Only a draft can be submitted for review."))
+    require_listing_action(user, listing, "submit", _("Only a draft can be submitted for review."))
     listing.submitted_at = timezone.now()
     _transition(
         listing, actor=user, to=Status.SUBMITTED, action="submitted", fields=["submitted_at"]
@@ -168,8 +162,9 @@ def listing_submit(*, user: User, listing: Listing) -> None:
 
 
 def _publish(listing: Listing, *, facilitator: User, comment: str) -> None:
-    if listing.status != Status.SUBMITTED:
-        raise ValidationError(_("Only a listing submitted for review can be published."))
+    require_listing_action(
+        facilitator, listing, "publish", _("Only a listing submitted for review can be published.")
+    )
     if not listing.organisation.is_approved:
         raise ValidationError(_("The organisation is not an approved member."))
     now = timezone.now()
@@ -215,8 +210,12 @@ def listing_request_changes(*, facilitator: User, listing: Listing, comment: str
     comment = clean_plain_text(comment)
     if not comment:
         raise ValidationError({"comment": _("Say what should change.")})
-    if listing.status != Status.SUBMITTED:
-        raise ValidationError(_("Only a listing submitted for review can be sent back."))
+    require_listing_action(
+        facilitator,
+        listing,
+        "request_changes",
+        _("Only a listing submitted for review can be sent back."),
+    )
     listing.review_comment = comment
     _transition(
         listing,
@@ -235,8 +234,9 @@ def listing_reject(*, facilitator: User, listing: Listing, reason: str) -> None:
     reason = clean_plain_text(reason)
     if not reason:
         raise ValidationError({"reason": _("Give the reason for rejecting the listing.")})
-    if listing.status not in (Status.SUBMITTED, Status.CHANGES_REQUESTED):
-        raise ValidationError(_("Only a listing under review can be rejected."))
+    require_listing_action(
+        facilitator, listing, "reject", _("Only a listing under review can be rejected.")
+    )
     listing.review_comment = reason
     _transition(
         listing,
@@ -255,8 +255,7 @@ def listing_close(*, user: User, listing: Listing, reason: str, note: str = "") 
         raise PermissionDenied
     if reason not in ClosedReason.values:
         raise ValidationError({"reason": _("Say whether the listing was fulfilled or withdrawn.")})
-    if listing.status in (Status.CLOSED, Status.REJECTED):
-        raise ValidationError(_("This listing is already closed."))
+    require_listing_action(user, listing, "close", _("This listing is already closed."))
     listing.closed_reason = reason
     listing.closed_at = timezone.now()
     _transition(
@@ -272,10 +271,9 @@ def listing_close(*, user: User, listing: Listing, reason: str, note: str = "") 
 @transaction.atomic
 def listing_renew(*, user: User, listing: Listing) -> None:
     """One click: a published or expired listing runs for another full period."""
-    if not can_edit_listing(user, listing):
-        raise PermissionDenied
-    if listing.status not in (Status.PUBLISHED, Status.EXPIRED):
-        raise ValidationError(_("Only a published or expired listing can be renewed."))
+    require_listing_action(
+        user, listing, "renew", _("Only a published or expired listing can be renewed.")
+    )
     listing.expires_at = timezone.now() + listing_validity()
     listing.reminded_30_at = listing.reminded_7_at = None
     _transition(

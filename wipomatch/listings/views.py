@@ -36,13 +36,19 @@ from .forms import (
     ReviewForm,
 )
 from .models import (
-    EDITABLE_STATUSES,
     LISTING_LANGUAGES,
     Kind,
     Listing,
     Status,
 )
-from .permissions import active_membership, can_edit_listing, is_member
+from .permissions import (
+    active_membership,
+    can_edit_listing,
+    editable_organisation_ids,
+    is_member,
+    listing_allowed_actions,
+    organisation_for_new_listing,
+)
 from .search import listing_search
 from .selectors import (
     get_listing_for_user,
@@ -180,20 +186,6 @@ def _audit_rows(listing: Listing) -> list[dict]:
     ]
 
 
-def _actions(user, listing: Listing) -> dict[str, bool]:
-    """What the user may do with the listing now (the services check again)."""
-    editor = can_edit_listing(user, listing)
-    facilitator = bool(getattr(user, "is_facilitator", False))
-    status = listing.status
-    return {
-        "edit": editor and (status in EDITABLE_STATUSES or facilitator),
-        "submit": editor and status in (Status.DRAFT, Status.CHANGES_REQUESTED),
-        "renew": editor and status in (Status.PUBLISHED, Status.EXPIRED),
-        "close": editor and status not in (Status.CLOSED, Status.REJECTED),
-        "review": facilitator and status == Status.SUBMITTED,
-    }
-
-
 def _page_range(page):
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
 
@@ -285,7 +277,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     user = request.user
     listing = get_listing_for_user(user, pk, kind=kind)
-    actions = _actions(user, listing)
+    actions = listing_allowed_actions(user, listing)
     owner_or_staff = can_edit_listing(user, listing)
     member = is_member(user)
     mark_text_language([listing])
@@ -320,10 +312,11 @@ def offer_create(request: HttpRequest) -> HttpResponse:
 
 
 def _create(request: HttpRequest, kind: str) -> HttpResponse:
-    membership = active_membership(request.user)
-    if membership is None:
+    try:
+        organisation = organisation_for_new_listing(request.user)
+    except (PermissionDenied, ValidationError):
+        # not a member of an approved organisation (or, through the admin, of several)
         return render(request, "listings/not_member.html", {"kind": kind}, status=403)
-    organisation = membership.organisation
     form = ListingForm(request.POST or None, kind=kind, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
@@ -356,7 +349,7 @@ def _create(request: HttpRequest, kind: str) -> HttpResponse:
 @GET_POST
 def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     listing = get_listing_for_user(request.user, pk, write=True)
-    if listing.status not in EDITABLE_STATUSES and not request.user.is_facilitator:
+    if not listing_allowed_actions(request.user, listing)["edit"]:
         messages.error(request, _("This listing can no longer be edited."))
         return redirect(_detail_url(listing))
     form = ListingForm(
@@ -515,11 +508,14 @@ def listing_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_listings(request: HttpRequest) -> HttpResponse:
     page = Paginator(listings_of_user(request.user), 25).get_page(request.GET.get("page"))
+    organisation_ids = editable_organisation_ids(request.user)
     rows = [
         {
             "listing": listing,
             "badge": STATUS_BADGES.get(listing.status, "text-bg-secondary"),
-            "actions": _actions(request.user, listing),
+            "actions": listing_allowed_actions(
+                request.user, listing, organisation_ids=organisation_ids
+            ),
         }
         for listing in page.object_list
     ]

@@ -74,3 +74,27 @@ def can_request_to_join(user, organisation: Organisation) -> bool:
     return not JoinRequest.objects.filter(
         user=user, organisation=organisation, status=JoinRequest.Status.PENDING
     ).exists()
+
+
+def membership_allowed_actions(
+    user, membership: Membership, *, focal_points: int | None = None, manager: bool | None = None
+) -> dict[str, bool]:
+    """What the user may do with a membership now: the one lifecycle policy of memberships.
+
+    "change_role" to another role, "demote" a focal point to contributor and "remove" the
+    person: whoever manages the organisation, except that an organisation keeps at least one
+    focal point. `focal_points` (the organisation's number of focal points) and `manager`
+    (`can_manage_organisation` of the user) save the queries per row on the team page."""
+    organisation = membership.organisation
+    if manager is None:
+        manager = can_manage_organisation(user, organisation)
+    last_focal_point = False
+    if manager and membership.role == Membership.Role.FOCAL_POINT:
+        if focal_points is None:
+            focal_points = organisation.memberships.filter(role=Membership.Role.FOCAL_POINT).count()
+        last_focal_point = focal_points <= 1
+    return {
+        "change_role": manager,
+        "demote": manager and not last_focal_point,
+        "remove": manager and not last_focal_point,
+    }

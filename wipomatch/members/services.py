@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wipomatch.core.audit import audit_record
 from wipomatch.core.mail import email_after_commit
@@ -28,8 +29,12 @@ from .models import (
     Organisation,
     User,
 )
-from .permissions import can_manage_organisation
+from .permissions import can_manage_organisation, membership_allowed_actions
 from .selectors import facilitator_contacts, focal_point_emails
+
+LAST_FOCAL_POINT = gettext_lazy(
+    "An organisation needs at least one focal point. Appoint another focal point first."
+)
 
 INVITATION_VALIDITY = timedelta(days=14)
 ORGANISATION_TEXT_FIELDS = ("name", "acronym", "description")
@@ -660,15 +665,11 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
 def membership_remove(*, actor: User, membership: Membership) -> None:
     """Remove a person from an organisation; the last focal point cannot be removed."""
     org = membership.organisation
-    if not can_manage_organisation(actor, org):
+    allowed = membership_allowed_actions(actor, membership)
+    if not allowed["change_role"]:
         raise PermissionDenied
-    if (
-        membership.role == Membership.Role.FOCAL_POINT
-        and org.memberships.filter(role=Membership.Role.FOCAL_POINT).count() <= 1
-    ):
-        raise ValidationError(
-            _("An organisation needs at least one focal point. Appoint another focal point first.")
-        )
+    if not allowed["remove"]:
+        raise ValidationError(LAST_FOCAL_POINT)
     user = membership.user
     membership.delete()
     audit_record(target=org, actor=actor, action="member_removed", reason=user.email)
@@ -678,18 +679,13 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
 @transaction.atomic
 def membership_change_role(*, actor: User, membership: Membership, role: str) -> None:
     org = membership.organisation
-    if not can_manage_organisation(actor, org):
+    allowed = membership_allowed_actions(actor, membership)
+    if not allowed["change_role"]:
         raise PermissionDenied
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
-    if (
-        membership.role == Membership.Role.FOCAL_POINT
-        and role != Membership.Role.FOCAL_POINT
-        and org.memberships.filter(role=Membership.Role.FOCAL_POINT).count() <= 1
-    ):
-        raise ValidationError(
-            _("An organisation needs at least one focal point. Appoint another focal point first.")
-        )
+    if role != membership.role and role != Membership.Role.FOCAL_POINT and not allowed["demote"]:
+        raise ValidationError(LAST_FOCAL_POINT)
     previous = membership.role
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])

@@ -43,6 +43,7 @@ from .permissions import (
     can_manage_organisation,
     can_request_to_join,
     can_see_contact_email,
+    membership_allowed_actions,
     membership_of,
 )
 from .selectors import (
@@ -514,7 +515,12 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _team_page(request, org, *, invitation_form=None, role_forms=None, status=200):
     members = list(organisation_members(org))
     role_forms = role_forms or {}
+    focal_points = sum(m.role == Membership.Role.FOCAL_POINT for m in members)
+    manager = can_manage_organisation(request.user, org)
     for membership in members:
+        membership.actions = membership_allowed_actions(
+            request.user, membership, focal_points=focal_points, manager=manager
+        )
         membership.role_form = role_forms.get(membership.pk) or RoleForm(
             initial={"role": membership.role}, prefix=f"member-{membership.pk}"
         )

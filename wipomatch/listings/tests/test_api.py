@@ -342,6 +342,8 @@ def test_create_and_submit_at_once(client_as):
     assert response.status_code == 201
     assert response.json()["status"] == "submitted"
     assert [e["action"] for e in response.json()["history"]] == ["created", "submitted"]
+    # the lifecycle policy, as the pages show it: a submitted listing can only be closed
+    assert response.json()["allowed_actions"] == ["close"]
 
 
 def test_token_authentication_creates_a_listing(world):

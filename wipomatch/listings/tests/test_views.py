@@ -24,6 +24,7 @@ from wipomatch.members.tests.factories import (
 )
 
 from ..models import Listing, Status
+from ..permissions import listing_allowed_actions
 from ..search import clear_search_cache
 from .factories import NeedFactory, OfferFactory
 
@@ -872,3 +873,38 @@ def test_the_admin_shows_listings_read_only(published_need):
     delete = reverse("admin:listings_listing_delete", args=[published_need.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert Listing.objects.filter(pk=published_need.pk).exists()
+
+
+def test_my_listings_runs_the_same_few_queries_for_2_or_22_listings(
+    org, member, django_assert_max_num_queries
+):
+    """One membership query for the whole page, not one permission query per row."""
+    statuses = ("draft", "submitted", "published", "expired", "closed", "changes_requested")
+    for number in range(2):
+        NeedFactory(organisation=org, user=member, status=statuses[number])
+    client = client_for(member)
+    url = reverse("listings:my_listings")
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).status_code == 200
+    for number in range(20):
+        OfferFactory(organisation=org, user=member, status=statuses[number % len(statuses)])
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 22
+    assert len(two.captured_queries) <= 12
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "published", "expired", "closed"])
+def test_my_listings_offers_exactly_what_the_services_allow(org, member, status):
+    """The page shows the policy's actions; each one it shows, the service accepts."""
+    listing = NeedFactory(organisation=org, user=member, status=status)
+    row = client_for(member).get(reverse("listings:my_listings")).context["rows"][0]
+    assert row["actions"] == listing_allowed_actions(member, listing)
+    expected = {
+        "draft": {"edit", "submit", "close"},
+        "submitted": {"close"},
+        "published": {"edit", "renew", "close"},
+        "expired": {"edit", "renew", "close"},
+        "closed": set(),
+    }[status]
+    assert {name for name, allowed in row["actions"].items() if allowed} == expected

@@ -626,6 +626,15 @@ def test_removing_the_last_focal_point_is_refused_on_the_page(login, team):
     assert Membership.objects.filter(pk=own.pk).exists()
 
 
+def test_the_team_page_offers_removal_only_where_the_service_allows_it(login, team):
+    org, focal = team
+    colleague = MembershipFactory(organisation=org, user__full_name="Colleague One")
+    own = Membership.objects.get(user=focal)
+    body = login(focal).get(reverse("members:organisation_team", args=[org.pk])).content.decode()
+    assert reverse("members:membership_remove", args=[colleague.pk]) in body
+    assert reverse("members:membership_remove", args=[own.pk]) not in body  # the last focal point
+
+
 def test_asking_to_join_and_the_focal_point_deciding(login, team, on_commit):
     org, focal = team
     person = UserFactory(full_name="Amina Diallo")
