@@ -3,7 +3,6 @@ happen in the platform's own pages, where every change is validated, audited and
 listings are read-only."""
 
 from django.contrib import admin
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -82,7 +81,7 @@ class ListingAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("page on the platform"))
     def page(self, obj: Listing) -> str:
-        url = reverse(f"listings:{obj.kind}_detail", args=[obj.pk])
+        url = obj.get_absolute_url()
         return format_html('<a href="{}">{}</a>', url, url)
 
     @admin.display(description=_("vocabulary terms"))

@@ -10,6 +10,7 @@ to, regions expanded) so that country, region and LDC filters are plain joins.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -194,6 +195,9 @@ class Listing(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"listings:{self.kind}_detail", args=[self.pk])
 
     @property
     def is_need(self) -> bool:

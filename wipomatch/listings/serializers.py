@@ -6,7 +6,6 @@ budget only on financial offers) is checked by `validate_listing`, once, for the
 alike. Contact e-mails are never part of a listing's representation.
 """
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -227,7 +226,7 @@ class ListingSummarySerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_url(self, obj: Listing) -> str:
-        path = reverse(f"listings:{obj.kind}_detail", args=[obj.pk])
+        path = obj.get_absolute_url()
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
 

@@ -88,7 +88,7 @@ def _email_owners(listing: Listing, template: str, **extra) -> None:
     context = {
         "title": listing.title,
         "kind": listing.kind,
-        "url": reverse(f"listings:{listing.kind}_detail", args=[listing.pk]),
+        "url": listing.get_absolute_url(),
         **extra,
     }
     for address, language in focal_point_emails(listing.organisation):

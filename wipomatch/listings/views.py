@@ -16,13 +16,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from wipomatch.core.audit import audit_trail_for
 from wipomatch.core.forms import apply_service_errors
+from wipomatch.core.pages import audit_rows, page_range, render_page_or_partial
 from wipomatch.reference.models import VocabularyTerm
 
 from . import services
@@ -71,6 +72,7 @@ _ACTION_LABELS = {
     "closed_withdrawn": gettext_lazy("Closed: withdrawn"),
     "renewed": gettext_lazy("Renewed"),
     "expired": gettext_lazy("Expired"),
+    "suggestion_dismissed": capfirst(gettext_lazy("dismissed suggestion")),
 }
 _STATES = dict(Status.choices)
 STATUS_BADGES = {
@@ -173,30 +175,7 @@ def _details(listing: Listing) -> dict:
 
 
 def _audit_rows(listing: Listing) -> list[dict]:
-    return [
-        {
-            "when": event.created_at,
-            "actor": event.actor,
-            "action": _ACTION_LABELS.get(event.action, event.action),
-            "from_state": _STATES.get(event.from_state, event.from_state),
-            "to_state": _STATES.get(event.to_state, event.to_state),
-            "reason": event.reason,
-        }
-        for event in audit_trail_for(listing).order_by("-created_at", "-id")
-    ]
-
-
-def _page_range(page):
-    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-
-
-def _is_htmx_partial(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
-def _detail_url(listing: Listing) -> str:
-    return reverse(f"listings:{listing.kind}_detail", args=[listing.pk])
+    return audit_rows(listing, action_labels=_ACTION_LABELS, state_labels=_STATES)
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -249,16 +228,16 @@ def _browse(request: HttpRequest, kind: str) -> HttpResponse:
         "listings": listings,
         "total": result.total,
         "page_obj": page_obj,
-        "page_range": _page_range(page_obj),
+        "page_range": page_range(page_obj),
         "checkbox_facets": _checkbox_facets(form, filters, result.facets),
         "select_facets": _select_facets(form, filters, result.facets),
         "ldc_count": ldc_count,
         "filtered": filtered,
         "list_url": reverse(f"listings:{kind}_list"),
     }
-    if _is_htmx_partial(request):
-        return render(request, "listings/_browse_results.html", context)
-    return render(request, "listings/browse.html", context)
+    return render_page_or_partial(
+        request, "listings/browse.html", "listings/_browse_results.html", context
+    )
 
 
 # --- Details ----------------------------------------------------------------------------------
@@ -337,7 +316,7 @@ def _create(request: HttpRequest, kind: str) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Your draft has been saved."))
-            return redirect(_detail_url(listing))
+            return redirect(listing)
     return render(
         request,
         "listings/form.html",
@@ -351,7 +330,7 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     listing = get_listing_for_user(request.user, pk, write=True)
     if not listing_allowed_actions(request.user, listing)["edit"]:
         messages.error(request, _("This listing can no longer be edited."))
-        return redirect(_detail_url(listing))
+        return redirect(listing)
     form = ListingForm(
         request.POST or None,
         kind=listing.kind,
@@ -378,7 +357,7 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Your changes have been saved."))
-            return redirect(_detail_url(listing))
+            return redirect(listing)
     return render(
         request,
         "listings/form.html",
@@ -405,7 +384,7 @@ def listing_submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Thank you. Your listing has been sent to a WIPO facilitator."))
-    return redirect(_safe_next(request, _detail_url(listing)))
+    return redirect(_safe_next(request, listing.get_absolute_url()))
 
 
 @login_required
@@ -414,7 +393,7 @@ def listing_close(request: HttpRequest, pk: int) -> HttpResponse:
     listing = get_listing_for_user(request.user, pk, write=True)
     if listing.status in (Status.CLOSED, Status.REJECTED):
         messages.info(request, _("This listing is already closed."))
-        return redirect(_detail_url(listing))
+        return redirect(listing)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -428,7 +407,7 @@ def listing_close(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The listing is closed."))
-            return redirect(_detail_url(listing))
+            return redirect(listing)
     return render(request, "listings/close.html", {"form": form, "listing": listing})
 
 
@@ -446,7 +425,7 @@ def listing_renew(request: HttpRequest, pk: int) -> HttpResponse:
             _("Renewed: the listing is published until %(date)s.")
             % {"date": listing.expires_at.date().isoformat()},
         )
-    return redirect(_safe_next(request, _detail_url(listing)))
+    return redirect(_safe_next(request, listing.get_absolute_url()))
 
 
 @login_required
@@ -522,7 +501,7 @@ def my_listings(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "page_obj": page,
-        "page_range": _page_range(page),
+        "page_range": page_range(page),
         "can_create": active_membership(request.user) is not None,
         "now_path": request.get_full_path(),
     }
@@ -560,6 +539,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     context = {
         "listings": list(page.object_list),
         "page_obj": page,
-        "page_range": _page_range(page),
+        "page_range": page_range(page),
     }
     return render(request, "listings/review_queue.html", context)

@@ -13,6 +13,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wipomatch.core.audit import audit_record
 from wipomatch.core.text import clean_plain_text
 from wipomatch.listings.models import Kind, Listing, Status
 from wipomatch.listings.permissions import can_edit_listing
@@ -170,5 +171,12 @@ def suggestion_dismiss(*, user, listing: Listing, other: Listing, reason: str = 
         listing=listing,
         other=other,
         defaults={"dismissed_by": user, "reason": reason},
+    )
+    audit_record(
+        target=listing,
+        actor=user,
+        action="suggestion_dismissed",
+        reason=reason,
+        data={"other_id": other.pk, "other_kind": other.kind, "other_title": other.title},
     )
     return dismissal

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,10 +13,6 @@ from wipomatch.listings.selectors import get_listing_for_user
 
 from .selectors import can_see_suggestions, explained_suggestions_for_listing
 from .services import suggestion_dismiss
-
-
-def _detail_url(listing: Listing) -> str:
-    return reverse(f"listings:{listing.kind}_detail", args=[listing.pk])
 
 
 @require_GET
@@ -66,4 +61,4 @@ def suggestion_dismiss_view(request: HttpRequest, pk: int, other_pk: int) -> Htt
         )
     if request.htmx:
         return _render_suggestions(request, listing)
-    return redirect(_detail_url(listing))
+    return redirect(listing)

@@ -160,7 +160,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     def page_link(self, obj: Organisation):
         if not obj.pk:
             return "–"
-        url = reverse("members:organisation_detail", args=[obj.pk])
+        url = obj.get_absolute_url()
         return format_html('<a href="{}">{}</a>', url, url)
 
     def has_add_permission(self, request) -> bool:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wipomatch.core.models import TimeStampedModel
@@ -129,6 +130,9 @@ class Organisation(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("members:organisation_detail", args=[self.pk])
+
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
@@ -205,6 +209,9 @@ class MembershipApplication(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:application_detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:

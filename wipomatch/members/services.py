@@ -149,7 +149,7 @@ def application_submit(
     if duplicates:
         application.possible_duplicates.set(duplicates)
     audit_record(target=application, actor=user, action="submitted", to_state=application.status)
-    url = reverse("members:application_detail", args=[application.pk])
+    url = application.get_absolute_url()
     _email(user, "application_received", {"organisation": org.name, "url": url})
     _email_many(
         facilitator_contacts(),
@@ -240,11 +240,12 @@ def application_assess(
             criterion=slug,
             defaults={"met": bool(met), "note": clean_plain_text(note), "assessed_by": facilitator},
         )
-    summary = "; ".join(
-        f"{slug}: {'met' if met else 'not met'}"
-        for slug, (met, _note) in sorted(assessments.items())
+    audit_record(
+        target=application,
+        actor=facilitator,
+        action="assessed",
+        data={"assessments": {slug: bool(met) for slug, (met, _note) in assessments.items()}},
     )
-    audit_record(target=application, actor=facilitator, action="assessed", reason=summary)
 
 
 def _decide(
@@ -326,7 +327,7 @@ def application_approve(
         {
             "organisation": org.name,
             "reason": application.decision_reason,
-            "url": reverse("members:organisation_detail", args=[org.pk]),
+            "url": org.get_absolute_url(),
         },
     )
     return org
@@ -415,7 +416,7 @@ def organisation_suspend(*, facilitator: User, organisation: Organisation, reaso
         {
             "organisation": organisation.name,
             "reason": clean_plain_text(reason),
-            "url": reverse("members:organisation_detail", args=[organisation.pk]),
+            "url": organisation.get_absolute_url(),
         },
     )
 
@@ -442,7 +443,7 @@ def organisation_reinstate(
         "organisation_reinstated",
         {
             "organisation": organisation.name,
-            "url": reverse("members:organisation_detail", args=[organisation.pk]),
+            "url": organisation.get_absolute_url(),
         },
     )
 
@@ -480,7 +481,7 @@ def organisation_update(*, user: User, organisation: Organisation, **fields) -> 
     organisation.save()
     if changed:
         audit_record(
-            target=organisation, actor=user, action="profile_updated", reason=", ".join(changed)
+            target=organisation, actor=user, action="profile_updated", data={"fields": changed}
         )
     return organisation
 
@@ -559,7 +560,7 @@ def join_request_approve(*, actor: User, join_request: JoinRequest) -> Membershi
         "join_request_approved",
         {
             "organisation": join_request.organisation.name,
-            "url": reverse("members:organisation_detail", args=[join_request.organisation_id]),
+            "url": join_request.organisation.get_absolute_url(),
         },
     )
     return membership

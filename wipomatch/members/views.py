@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from wipomatch.core.audit import audit_trail_for
 from wipomatch.core.forms import apply_service_errors
+from wipomatch.core.pages import audit_rows, page_range, render_page_or_partial
 from wipomatch.core.permissions import require_facilitator
 from wipomatch.reference.models import VocabularyTerm
 
@@ -86,41 +86,24 @@ _ACTION_LABELS = {
 }
 
 
-def _assessment_summary(reason: str) -> list[dict] | None:
-    """`application_assess` records "slug: met; slug: not met"; show it with translated titles."""
-    rows = []
-    for part in reason.split("; "):
-        slug, sep, verdict = part.partition(": ")
-        if not sep or slug not in CRITERIA_BY_SLUG or verdict not in ("met", "not met"):
-            return None
-        rows.append({"title": CRITERIA_BY_SLUG[slug].title, "met": verdict == "met"})
-    return rows
+def _describe(event) -> dict:
+    """The assessment an "assessed" event records (`data["assessments"]`: slug -> met)."""
+    assessments = event.data.get("assessments")
+    if event.action != "assessed" or not assessments:
+        return {}
+    rows = [
+        {"title": CRITERIA_BY_SLUG[slug].title, "met": bool(met)}
+        for slug, met in sorted(assessments.items())
+        if slug in CRITERIA_BY_SLUG
+    ]
+    return {"assessment": rows, "reason": ""}
 
 
 def _audit_rows(target, state_labels: dict) -> list[dict]:
     """The audit trail of an object, newest first, with translated actions and states."""
-    rows = []
-    for event in audit_trail_for(target):
-        reason = event.reason
-        assessment = _assessment_summary(reason) if event.action == "assessed" else None
-        if event.action == "profile_updated" and isinstance(target, Organisation):
-            fields = {f.name: f for f in Organisation._meta.concrete_fields}
-            reason = ", ".join(
-                str(fields[name].verbose_name) if name in fields else name
-                for name in reason.split(", ")
-            )
-        rows.append(
-            {
-                "when": event.created_at,
-                "actor": event.actor,
-                "action": _ACTION_LABELS.get(event.action, event.action),
-                "from_state": state_labels.get(event.from_state, event.from_state),
-                "to_state": state_labels.get(event.to_state, event.to_state),
-                "reason": "" if assessment else reason,
-                "assessment": assessment,
-            }
-        )
-    return rows
+    return audit_rows(
+        target, action_labels=_ACTION_LABELS, state_labels=state_labels, describe=_describe
+    )
 
 
 _ORGANISATION_STATES = {**dict(Organisation.Status.choices), **dict(Membership.Role.choices)}
@@ -146,10 +129,6 @@ def _label(organisations, vocabulary=None) -> None:
         org.theme_labels = [themes[s].display_label for s in org.themes if s in themes]
 
 
-def _page_range(page):
-    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-
-
 # --- Visitors: directory, profile, criteria ---------------------------------------------------
 
 
@@ -165,14 +144,13 @@ def directory(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page_obj": page,
-        "page_range": _page_range(page),
+        "page_range": page_range(page),
         "organisations": organisations,
         "filtered": any(filters.values()),
     }
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted and not htmx.history_restore_request:
-        return render(request, "members/_directory_results.html", context)
-    return render(request, "members/directory.html", context)
+    return render_page_or_partial(
+        request, "members/directory.html", "members/_directory_results.html", context
+    )
 
 
 @require_GET
@@ -223,7 +201,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Thank you. Your application has been sent to the WIPO facilitators."),
             )
-            return redirect("members:application_detail", application.pk)
+            return redirect(application)
     return render(
         request,
         "members/application_form.html",
@@ -265,7 +243,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(
             request, _("This application can only be changed when more information is requested.")
         )
-        return redirect("members:application_detail", application.pk)
+        return redirect(application)
     form = ApplicationEditForm(
         request.POST or None, initial=ApplicationEditForm.initial_from_application(application)
     )
@@ -278,7 +256,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("Your application has been sent back for review."))
-            return redirect("members:application_detail", application.pk)
+            return redirect(application)
     return render(
         request,
         "members/application_form.html",
@@ -299,7 +277,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "members/review_queue.html",
-        {"page_obj": page, "page_range": _page_range(page), "applications": applications},
+        {"page_obj": page, "page_range": page_range(page), "applications": applications},
     )
 
 
@@ -394,7 +372,7 @@ def organisation_suspend(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s is suspended.") % {"name": org.name})
-            return redirect("members:organisation_detail", org.pk)
+            return redirect(org)
     return _confirm_page(
         request,
         organisation=org,
@@ -424,7 +402,7 @@ def organisation_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s is reinstated.") % {"name": org.name})
-            return redirect("members:organisation_detail", org.pk)
+            return redirect(org)
     return _confirm_page(
         request,
         organisation=org,
@@ -460,7 +438,7 @@ def join_request_create(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Your request has been sent to the focal point of %(name)s.")
                 % {"name": org.name},
             )
-            return redirect("members:organisation_detail", org.pk)
+            return redirect(org)
     return render(request, "members/join_request_form.html", {"organisation": org, "form": form})
 
 
@@ -508,7 +486,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The profile has been saved."))
-            return redirect("members:organisation_detail", org.pk)
+            return redirect(org)
     return render(request, "members/organisation_form.html", {"organisation": org, "form": form})
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from wipomatch.core.audit import audit_trail_for
 from wipomatch.listings import services as listing_services
 from wipomatch.listings.tests.factories import NeedFactory, OfferFactory, publish
 from wipomatch.listings.validation import ListingData
@@ -107,6 +108,15 @@ def test_dismissed_suggestions_stay_dismissed_after_a_refresh(client, market, co
     assert response.status_code == 302
     dismissal = Dismissal.objects.get(listing=need, other=market["good"])
     assert dismissal.reason == "We already work with them"
+    # the judgement is in the need's audit trail, rendered on its page for the owner
+    event = audit_trail_for(need).first()
+    assert (event.action, event.actor, event.reason) == (
+        "suggestion_dismissed",
+        need.created_by,
+        "We already work with them",
+    )
+    assert event.data["other_id"] == market["good"].pk
+    assert "Dismissed suggestion" in client.get(need.get_absolute_url()).content.decode()
     # A later change re-ranks everything; the dismissed pair still never shows.
     with committed():
         publish(OfferFactory(**{**MATCHING_OFFER, "title": "Another patent course"}))

@@ -80,7 +80,7 @@ def test_organisation_edits_in_the_admin_are_audited_and_status_is_read_only(adm
     assert org.name == "New name"
     assert org.status == "approved"
     event = audit_trail_for(org).first()
-    assert (event.action, event.reason) == ("profile_updated", "name")
+    assert (event.action, event.data) == ("profile_updated", {"fields": ["name"]})
 
 
 def test_no_organisation_is_added_outside_the_application_review(admin_client):

@@ -557,7 +557,7 @@ def test_profile_update_is_audited_and_stripped():
     assert org.description == "New text"
     assert org.themes == ["creative-industries"]
     event = audit_trail_for(org).first()
-    assert (event.action, event.reason) == ("profile_updated", "description, themes")
+    assert (event.action, event.data) == ("profile_updated", {"fields": ["description", "themes"]})
     with pytest.raises(PermissionDenied):
         services.organisation_update(
             user=MembershipFactory(organisation=org).user, organisation=org, name="Taken over"
