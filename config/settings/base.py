@@ -166,9 +166,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: a client without valid credentials then gets 401 with `WWW-Authenticate:
+    # Token` (with Session first, DRF answers 403 and no challenge). Both are accepted.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "wipomatch.api.authentication.TwoFactorAwareTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "wipomatch.api.pagination.StandardPagination",

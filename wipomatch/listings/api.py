@@ -17,7 +17,7 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from wipomatch.api.base import LANGUAGE_PARAMETER, PublicReadOnlyAPIMixin
+from wipomatch.api.base import LANGUAGE_PARAMETER, ThrottledLocalisedAPIMixin
 from wipomatch.reference.models import VocabularyTerm
 
 from . import services
@@ -164,7 +164,7 @@ _ACTION_ERRORS = {
     ),
 )
 class ListingViewSet(
-    PublicReadOnlyAPIMixin,
+    ThrottledLocalisedAPIMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

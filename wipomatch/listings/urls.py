@@ -1,16 +1,20 @@
 from django.urls import path
 
 from . import views
+from .models import Kind
+
+NEEDS, OFFERS = {"kind": Kind.NEED}, {"kind": Kind.OFFER}
 
 app_name = "listings"
 
 urlpatterns = [
-    path("needs/", views.need_list, name="need_list"),
-    path("needs/new/", views.need_create, name="need_create"),
-    path("needs/<int:pk>/", views.need_detail, name="need_detail"),
-    path("offers/", views.offer_list, name="offer_list"),
-    path("offers/new/", views.offer_create, name="offer_create"),
-    path("offers/<int:pk>/", views.offer_detail, name="offer_detail"),
+    # One view per screen for both kinds: the URL says which.
+    path("needs/", views.browse, NEEDS, name="need_list"),
+    path("needs/new/", views.listing_create, NEEDS, name="need_create"),
+    path("needs/<int:pk>/", views.listing_detail, NEEDS, name="need_detail"),
+    path("offers/", views.browse, OFFERS, name="offer_list"),
+    path("offers/new/", views.listing_create, OFFERS, name="offer_create"),
+    path("offers/<int:pk>/", views.listing_detail, OFFERS, name="offer_detail"),
     path("listings/<int:pk>/edit/", views.listing_edit, name="listing_edit"),
     path("listings/<int:pk>/submit/", views.listing_submit, name="listing_submit"),
     path("listings/<int:pk>/close/", views.listing_close, name="listing_close"),

@@ -38,7 +38,6 @@ from .forms import (
 )
 from .models import (
     LISTING_LANGUAGES,
-    Kind,
     Listing,
     Status,
 )
@@ -192,17 +191,7 @@ def _safe_next(request, fallback: str) -> str:
 
 @require_GET
 @vary_on_headers("HX-Request")
-def need_list(request: HttpRequest) -> HttpResponse:
-    return _browse(request, Kind.NEED)
-
-
-@require_GET
-@vary_on_headers("HX-Request")
-def offer_list(request: HttpRequest) -> HttpResponse:
-    return _browse(request, Kind.OFFER)
-
-
-def _browse(request: HttpRequest, kind: str) -> HttpResponse:
+def browse(request: HttpRequest, kind: str) -> HttpResponse:
     """One view for the page and, when htmx asks, only the facets and results."""
     form = BrowseForm(request.GET, kind=kind)
     filters = form.filters()
@@ -244,16 +233,7 @@ def _browse(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @require_GET
-def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, pk, Kind.NEED)
-
-
-@require_GET
-def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, pk, Kind.OFFER)
-
-
-def _detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def listing_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     user = request.user
     listing = get_listing_for_user(user, pk, kind=kind)
     actions = listing_allowed_actions(user, listing)
@@ -280,17 +260,7 @@ def _detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @GET_POST
-def need_create(request: HttpRequest) -> HttpResponse:
-    return _create(request, Kind.NEED)
-
-
-@login_required
-@GET_POST
-def offer_create(request: HttpRequest) -> HttpResponse:
-    return _create(request, Kind.OFFER)
-
-
-def _create(request: HttpRequest, kind: str) -> HttpResponse:
+def listing_create(request: HttpRequest, kind: str) -> HttpResponse:
     try:
         organisation = organisation_for_new_listing(request.user)
     except (PermissionDenied, ValidationError):

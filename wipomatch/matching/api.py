@@ -7,7 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wipomatch.api.base import LANGUAGE_PARAMETER, PublicReadOnlyAPIMixin
+from wipomatch.api.base import LANGUAGE_PARAMETER, ThrottledLocalisedAPIMixin
 from wipomatch.listings.models import Kind
 from wipomatch.listings.selectors import get_listing_for_user
 
@@ -15,7 +15,7 @@ from .selectors import can_see_suggestions, explained_suggestions_for_listing
 from .serializers import SuggestionSerializer
 
 
-class ListingSuggestionsView(PublicReadOnlyAPIMixin, APIView):
+class ListingSuggestionsView(ThrottledLocalisedAPIMixin, APIView):
     """Ranked, explained suggestions of a published listing, for its organisation and staff."""
 
     permission_classes = [IsAuthenticated]

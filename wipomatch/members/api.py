@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from wipomatch.api.base import LANGUAGE_PARAMETER, PublicReadOnlyAPIMixin
+from wipomatch.api.base import LANGUAGE_PARAMETER, ThrottledLocalisedAPIMixin
 
 from .selectors import organisation_directory
 from .serializers import OrganisationFilterSerializer, OrganisationSerializer
@@ -26,7 +26,7 @@ from .serializers import OrganisationFilterSerializer, OrganisationSerializer
         parameters=[LANGUAGE_PARAMETER],
     ),
 )
-class OrganisationViewSet(PublicReadOnlyAPIMixin, viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(ThrottledLocalisedAPIMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganisationSerializer
     filter_backends: list = []
 

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from wipomatch.api.base import LANGUAGE_PARAMETER, PublicReadOnlyAPIMixin
+from wipomatch.api.base import LANGUAGE_PARAMETER, ThrottledLocalisedAPIMixin
 
 from .models import Country, Region, SdgGoal, VocabularyTerm
 from .serializers import (
@@ -40,7 +40,7 @@ def _validated_query(serializer_class, request) -> dict:
         summary=_("One country, by ISO alpha-2 code"), parameters=[LANGUAGE_PARAMETER]
     ),
 )
-class CountryViewSet(PublicReadOnlyAPIMixin, viewsets.ReadOnlyModelViewSet):
+class CountryViewSet(ThrottledLocalisedAPIMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CountrySerializer
     pagination_class = None
     filter_backends: list = []
@@ -75,7 +75,7 @@ class CountryViewSet(PublicReadOnlyAPIMixin, viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary=_("One region, by M49 code"), parameters=[LANGUAGE_PARAMETER]),
 )
-class RegionViewSet(PublicReadOnlyAPIMixin, viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(ThrottledLocalisedAPIMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = RegionSerializer
     pagination_class = None
     filter_backends: list = []
@@ -83,7 +83,7 @@ class RegionViewSet(PublicReadOnlyAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Region.objects.select_related("parent").order_by("code")
 
 
-class VocabularyViewSet(PublicReadOnlyAPIMixin, viewsets.ViewSet):
+class VocabularyViewSet(ThrottledLocalisedAPIMixin, viewsets.ViewSet):
     @extend_schema(
         summary=_("All controlled vocabularies and the SDG goals"),
         description=_(
