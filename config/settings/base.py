@@ -192,9 +192,34 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Platform --------------------------------------------------------------------------------
+# Every tunable the code reads is declared here, with its default; code reads `settings.X`.
 SITE_NAME = "WIPO Match"
+# Absolute address of the platform, for links in e-mails (core/mail.py).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Matching engine parameters over the engine's defaults (`EngineConfig.from_dict`, which rejects
+# unknown keys): weights, thresholds, index sizes. See docs/matching.md.
 MATCHING: dict = {}
+# Suggestions kept per listing, and the rank up to which a new pair counts as strong (from which
+# `strong_suggestion_found` is sent for brokering).
+MATCHING_SUGGESTIONS_PER_LISTING = 20
+MATCHING_STRONG_RANK = 3
+# Embedder of listings for search and matching: "use" (multilingual Universal Sentence Encoder,
+# the cross-language signal) or "hashing" (feature hashing: no model, lexical only; tests).
+LISTING_EMBEDDER = "use"
+# How long a published or renewed listing runs before it expires, in days.
+LISTING_VALIDITY_DAYS = 365
+# Text search of needs and offers (docs/listings-speed.md): weighted sum of the cosine (about
+# 0.3-0.5 for a relevant listing in any language, below 0.15 for an unrelated one) and the
+# normalised BM25 (0.45 when every query word occurs once in a listing of average length);
+# listings below `min_relevance` are not results. Rows changed `refresh_margin_seconds` before
+# the newest known change are re-read when the search cache refreshes, so that a transaction
+# that committed late (older updated_at) is not missed (docs/index-freshness.md).
+LISTING_SEARCH = {
+    "semantic_weight": 1.0,
+    "lexical_weight": 0.5,
+    "min_relevance": 0.2,
+    "refresh_margin_seconds": 60,
+}
 
 LOGGING = {
     "version": 1,

@@ -39,7 +39,7 @@ _instances_lock = threading.Lock()
 
 
 def embedder_name_setting() -> str:
-    name = getattr(settings, "LISTING_EMBEDDER", DEFAULT_EMBEDDER) or DEFAULT_EMBEDDER
+    name = settings.LISTING_EMBEDDER or DEFAULT_EMBEDDER
     if name not in EMBEDDERS:
         raise ValueError(
             f"LISTING_EMBEDDER must be one of {', '.join(sorted(EMBEDDERS))}, not {name!r}"

@@ -30,7 +30,7 @@ from .validation import CleanListing, ListingData, validate_listing
 
 
 def listing_validity() -> timedelta:
-    return timedelta(days=getattr(settings, "LISTING_VALIDITY_DAYS", 365))
+    return timedelta(days=settings.LISTING_VALIDITY_DAYS)
 
 
 def _language_index(values: dict) -> str:

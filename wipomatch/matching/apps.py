@@ -7,4 +7,6 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self):
+        # Not at the top: receivers imports the models, which need the app registry that is
+        # being populated when this module is imported.
         from . import receivers  # noqa: F401  (connects the listing_changed receiver)

@@ -24,7 +24,7 @@ _state: dict = {"index": None, "version": None}
 
 
 def engine_config() -> EngineConfig:
-    return EngineConfig.from_dict(getattr(settings, "MATCHING", {}))
+    return EngineConfig.from_dict(settings.MATCHING)
 
 
 def catalogue_version() -> tuple:

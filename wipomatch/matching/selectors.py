@@ -9,6 +9,7 @@ from wipomatch.listings.models import Kind, Listing, Status
 from wipomatch.listings.permissions import can_edit_listing
 from wipomatch.listings.selectors import listing_card_queryset
 
+from .explanations import explain, explanation_names, seeker_country
 from .models import Dismissal, Suggestion
 
 
@@ -59,8 +60,6 @@ def dismissals_for_listing(listing: Listing):
 
 def explained_suggestions_for_listing(user, listing: Listing) -> list[dict]:
     """Suggestions with their reasons worded in the active language (pages and API share it)."""
-    from .explanations import explain, explanation_names, seeker_country
-
     reader = "need" if listing.kind == Kind.NEED else "offer"
     names = explanation_names()
     return [

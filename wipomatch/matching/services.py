@@ -29,11 +29,11 @@ strong_suggestion_found = Signal()
 
 
 def suggestions_per_listing() -> int:
-    return int(getattr(settings, "MATCHING_SUGGESTIONS_PER_LISTING", 20))
+    return int(settings.MATCHING_SUGGESTIONS_PER_LISTING)
 
 
 def strong_rank() -> int:
-    return int(getattr(settings, "MATCHING_STRONG_RANK", 3))
+    return int(settings.MATCHING_STRONG_RANK)
 
 
 def _store_side(listing: Listing, results, *, side: str) -> list[tuple[int, int]]:

@@ -1,6 +1,6 @@
 """Who may do what with organisations. Views and the API ask these questions, never the models."""
 
-from .models import Membership, Organisation
+from .models import JoinRequest, Membership, MembershipApplication, Organisation
 
 
 def membership_of(user, organisation: Organisation) -> Membership | None:
@@ -47,8 +47,6 @@ def can_see_contact_email(user, organisation: Organisation) -> bool:
 
 def can_apply(user) -> bool:
     """One organisation per person: not while a member or while an application is open."""
-    from .models import MembershipApplication
-
     if not getattr(user, "is_authenticated", False):
         return False
     return not (
@@ -61,8 +59,6 @@ def can_apply(user) -> bool:
 
 def can_request_to_join(user, organisation: Organisation) -> bool:
     """Whether to offer "Ask to join": the service has the final word (and says why not)."""
-    from .models import JoinRequest, MembershipApplication
-
     if not getattr(user, "is_authenticated", False) or not organisation.is_approved:
         return False
     if Membership.objects.filter(user=user).exists():

@@ -4,7 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Invitation, JoinRequest, Membership, MembershipApplication, Organisation
+from .models import (
+    Invitation,
+    JoinRequest,
+    Membership,
+    MembershipApplication,
+    Organisation,
+    User,
+)
 from .permissions import can_manage_organisation, can_see_organisation, membership_of
 
 
@@ -154,8 +161,6 @@ def focal_point_emails(organisation: Organisation) -> list[tuple[str, str]]:
 
 
 def facilitator_contacts() -> list[tuple[str, str]]:
-    from .models import User
-
     return list(
         User.objects.filter(is_active=True)
         .filter(Q(staff_role__in=["facilitator", "admin"]) | Q(is_superuser=True))

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from wipomatch.members.models import JoinRequest, MembershipApplication
 from wipomatch.members.selectors import memberships_of_user
 from wipomatch.reference.models import VocabularyTerm
 
@@ -22,8 +23,6 @@ def about(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from wipomatch.members.models import JoinRequest, MembershipApplication
-
     context = {
         "memberships": memberships_of_user(request.user),
         "applications": MembershipApplication.objects.filter(applicant=request.user)

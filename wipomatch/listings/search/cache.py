@@ -28,22 +28,10 @@ from ..embeddings import from_bytes, get_embedder, listing_text, query_vectors
 from ..filters import FACET_VOCABULARIES, TERMS, Filter
 from ..models import Listing, ListingTerm
 
-SEARCH_DEFAULTS = {
-    # Weighted sum of the cosine (about 0.3-0.5 for a relevant listing in any language, below
-    # 0.15 for an unrelated one) and the normalised BM25 (0.45 when every query word occurs
-    # once in a listing of average length).
-    "semantic_weight": 1.0,
-    "lexical_weight": 0.5,
-    # Listings below this relevance are not results.
-    "min_relevance": 0.2,
-    # Rows changed this long before the newest known change are re-read on refresh, so that a
-    # transaction that committed late (older updated_at) is not missed.
-    "refresh_margin_seconds": 60,
-}
-
 
 def search_settings() -> dict:
-    return {**SEARCH_DEFAULTS, **getattr(settings, "LISTING_SEARCH", {})}
+    """Weights, threshold and refresh margin of text search (`settings.LISTING_SEARCH`)."""
+    return settings.LISTING_SEARCH
 
 
 # --------------------------------------------------------------------------- the per-process index

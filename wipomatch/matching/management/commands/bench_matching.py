@@ -44,7 +44,7 @@ class Command(BaseCommand):
                 options["needs"],
                 options["queries"],
                 seed=options["seed"],
-                config=getattr(settings, "MATCHING", {}),
+                config=settings.MATCHING,
                 progress=progress,
             )
         except ConfigError as exc:

@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 options["path"],
                 k=options["k"],
                 engine=options["engine"],
-                config=getattr(settings, "MATCHING", {}),
+                config=settings.MATCHING,
                 progress=progress,
             )
         except (BenchmarkError, ConfigError, ValueError) as exc:
