@@ -1,3 +1,5 @@
+import os
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -5,6 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from wipomatch.listings.search import search_cache_memory
+from wipomatch.matching.index_store import index_memory
 from wipomatch.members.models import JoinRequest, MembershipApplication
 from wipomatch.members.selectors import memberships_of_user
 from wipomatch.reference.models import VocabularyTerm
@@ -38,11 +42,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the application and its database answer; 503 otherwise."""
+    """200 when the application and its database answer; 503 otherwise. `?verbose`, for staff,
+    adds the memory of this process's search cache and matching index."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # any database failure means "not healthy", never a 500 page
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    body: dict = {"status": "ok", "database": "ok"}
+    if "verbose" in request.GET and getattr(request.user, "is_staff_member", False):
+        body["memory"] = index_memory_report()
+    return JsonResponse(body)
+
+
+def index_memory_report() -> dict:
+    """What the in-process indexes of this process hold (docs/index-freshness.md): the search
+    cache of each kind (web processes) and the matching index (the task worker's)."""
+    return {
+        "pid": os.getpid(),
+        "search_cache": search_cache_memory(),
+        "matching_index": index_memory(),
+    }

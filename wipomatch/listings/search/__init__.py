@@ -1,7 +1,13 @@
 """Search of the published needs and offers: `query` answers a search, `cache` holds what it runs
 on in each process; both read the filters from `listings.filters`."""
 
-from .cache import ListingIndex, clear_search_cache, listing_index, search_settings
+from .cache import (
+    ListingIndex,
+    clear_search_cache,
+    listing_index,
+    search_cache_memory,
+    search_settings,
+)
 from .query import SearchPage, listing_search
 
 __all__ = [
@@ -10,5 +16,6 @@ __all__ = [
     "clear_search_cache",
     "listing_index",
     "listing_search",
+    "search_cache_memory",
     "search_settings",
 ]

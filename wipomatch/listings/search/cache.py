@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max
 
+from wipomatch.core.memory import deep_size
 from wipomatch.matching.engine.embedding import Embedder
 from wipomatch.matching.engine.lexical import BM25Index
 from wipomatch.matching.engine.tokenize import terms
@@ -480,6 +481,19 @@ def listing_index(kind: str) -> ListingIndex:
             if index is None:
                 index = _indexes.by_key[key] = ListingIndex(kind, embedder)
     return index
+
+
+def search_cache_memory() -> dict[str, dict]:
+    """Per cached index of this process ("need/use", ...): listings held and bytes (the embedder
+    excluded, see core.memory.deep_size)."""
+    with _indexes.lock:
+        indexes = list(_indexes.by_key.items())
+    out = {}
+    for (kind, embedder), index in indexes:
+        with index.lock:
+            size = deep_size(index, exclude=[index.embedder, index.lock])
+        out[f"{kind}/{embedder}"] = {"listings": len(index), "bytes": size}
+    return out
 
 
 def clear_search_cache() -> None:

@@ -1,4 +1,14 @@
+import json
+
 import pytest
+from django.core.management import call_command
+
+from wipomatch.listings.filters import BrowseFilters
+from wipomatch.listings.models import Kind
+from wipomatch.listings.search import clear_search_cache, listing_search
+from wipomatch.listings.tests.factories import NeedFactory, OfferFactory
+from wipomatch.matching import index_store
+from wipomatch.members.tests.factories import FacilitatorFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,3 +28,33 @@ def test_healthz_is_not_language_prefixed_and_needs_no_session(client):
 
 def test_healthz_only_answers_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_healthz_verbose_shows_index_memory_to_staff_only(client):
+    clear_search_cache()
+    OfferFactory(status="published")
+    listing_search(kind=Kind.OFFER, filters=BrowseFilters())
+    assert "memory" not in client.get("/healthz?verbose").json()  # anonymous
+    client.force_login(MembershipFactory().user)
+    assert "memory" not in client.get("/healthz?verbose").json()  # a member
+    client.force_login(FacilitatorFactory())
+    memory = client.get("/healthz?verbose").json()["memory"]
+    cache = memory["search_cache"]["offer/hashing"]
+    assert cache["listings"] == 1 and cache["bytes"] > 1000
+    assert memory["matching_index"] is None or memory["matching_index"]["bytes"] > 0
+    assert "memory" not in client.get("/healthz").json()
+    clear_search_cache()
+
+
+def test_index_memory_command_builds_both_indexes_and_reports_them(capsys):
+    clear_search_cache()
+    index_store.reset()
+    NeedFactory(status="published")
+    OfferFactory(status="published")
+    call_command("index_memory", "--build", "--json")
+    report = json.loads(capsys.readouterr().out)
+    assert report["search_cache"]["need/hashing"]["listings"] == 1
+    assert report["matching_index"]["offers"] == 1 and report["matching_index"]["needs"] == 1
+    assert report["matching_index"]["bytes"] > report["search_cache"]["need/hashing"]["bytes"] / 100
+    clear_search_cache()
+    index_store.reset()
