@@ -129,14 +129,26 @@ def test_the_benchmark_reports_latency_and_queries_of_every_page(settings):
     assert report["published"] == {"need": 15, "offer": 15}
     assert report["embedder"] == "hashing"
     groups = {row["group"] for row in report["scenarios"]}
-    assert groups == {"browse", "search", "detail"}
+    assert groups == {"browse", "search", "detail", "mine"}
     for row in report["scenarios"]:
         assert row["n"] == 2 and row["p95_ms"] >= row["p50_ms"] > 0
-        assert row["via"] in ("page", "function")
+        assert row["via"] == "page"  # the pages, never a silent fallback
         assert row["queries"], row
+    # a signed-in member's pages are measured too, their own listing included
+    names = {row["scenario"] for row in report["scenarios"]}
+    assert {"member: browse offers", "member: detail need", "member: my listings"} <= names
+    assert any(name.startswith("member: own ") for name in names)
     browse = next(r for r in report["scenarios"] if r["scenario"] == "browse needs")
     assert browse["results"] == [15]
-    assert set(report["summary"]) == {"browse", "search", "detail"}
+    assert set(report["summary"]) == {"browse", "search", "detail", "mine"}
+
+
+def test_the_benchmark_stops_when_a_page_fails_instead_of_measuring_something_else(settings):
+    settings.LISTING_EMBEDDER = "hashing"
+    seed(needs=3, offers=3, embedder="hashing")
+    settings.ALLOWED_HOSTS = ["nowhere.invalid"]  # every page answers 400
+    with pytest.raises(CommandError, match="answered 400, not 200"):
+        call_command("bench_listings", requests=1, stdout=StringIO())
 
 
 def test_the_benchmark_needs_listings():

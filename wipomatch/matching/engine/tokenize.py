@@ -309,3 +309,9 @@ def prepare(text: str | None) -> str:
 def terms(text: str) -> list[str]:
     """Index terms only (for BM25)."""
     return [token.term for token in tokenize(text)]
+
+
+def terms_uncached(text: str) -> list[str]:
+    """`terms` without the per-text cache: what tokenising a listing costs the first time its
+    text is seen (benchmarks, where synthetic listings share texts)."""
+    return [token.term for token in _tokenize.__wrapped__(text)]

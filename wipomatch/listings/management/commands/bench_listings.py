@@ -2,9 +2,15 @@
 
 Run it after `seed_synthetic --needs 10000 --offers 10000`. Every request goes through Django's
 test Client in this one process (one worker, no network), so the figures include URL routing,
-middleware, the view, the templates and every SQL query. While a page does not answer 200 yet,
-the scenario measures the function behind it instead (`listing_search`, `get_listing_for_user`)
-and says so in the "via" column.
+middleware, the view, the templates and every SQL query. A page that does not answer 200 stops
+the benchmark with an error (never a silent switch to something else); `--via function`
+measures, on purpose, the functions behind the pages instead (`listing_search`,
+`get_listing_for_user`, `listings_of_user`), and the "via" column says which was measured.
+
+The pages are measured for an anonymous visitor and for a signed-in member (the contributor
+`bench-member@…` of a synthetic organisation, created on first run): browse, search, the
+detail pages (with the full details members see; the member's own listing with its history)
+and "my listings".
 
 Each search request embeds its query (the per-process cache of query vectors is emptied before
 it), so the figures include the embedding. The per-process search index is built before the
@@ -21,6 +27,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -30,7 +37,9 @@ from wipomatch.listings.embeddings import get_embedder, query_vectors
 from wipomatch.listings.filters import BrowseFilters
 from wipomatch.listings.models import Kind, Listing, Status
 from wipomatch.listings.search import clear_search_cache, listing_index, listing_search
-from wipomatch.listings.selectors import get_listing_for_user
+from wipomatch.listings.selectors import get_listing_for_user, listings_of_user
+from wipomatch.listings.synthetic import SYNTHETIC_EMAIL_DOMAIN
+from wipomatch.members.models import Membership, Organisation, User
 
 PAGE_SIZE = 20
 # (scenario, kind, query parameters); search scenarios rotate through several queries so that
@@ -119,10 +128,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument(
             "--via",
-            choices=("auto", "page", "function"),
-            default="auto",
-            help="Measure the pages (auto: when they answer 200) or the search and detail "
-            "functions behind them (listing_search, get_listing_for_user) without the views.",
+            choices=("page", "function"),
+            default="page",
+            help="Measure the pages (default; one not answering 200 is an error) or the "
+            "functions behind them (listing_search, get_listing_for_user, listings_of_user).",
         )
 
     def handle(self, *args, requests: int, as_json: bool, seed: int, via: str, **options):
@@ -150,8 +159,20 @@ class Command(BaseCommand):
             listing_index(kind).refresh()
             cold[f"{kind}_index_build_s"] = round(time.perf_counter() - started, 2)
 
-        scenarios = [(name, kind, params, "browse") for name, kind, params in BROWSE]
-        scenarios += [(name, kind, params, "search") for name, kind, params in SEARCH]
+        member = _bench_member()
+        member_client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        member_client.force_login(member)
+        visitor = (client, AnonymousUser())
+        signed_in = (member_client, member)
+        scenarios = [(name, kind, params, "browse", visitor) for name, kind, params in BROWSE]
+        scenarios += [(name, kind, params, "search", visitor) for name, kind, params in SEARCH]
+        scenarios += [
+            (f"member: {name}", kind, params, group, signed_in)
+            for name, kind, params, group in (
+                (*BROWSE[1], "browse"),
+                (*SEARCH[0], "search"),
+            )
+        ]
         details = {
             kind: list(
                 Listing.objects.filter(kind=kind, status=Status.PUBLISHED)
@@ -162,11 +183,19 @@ class Command(BaseCommand):
         }
         for kind in Kind.values:
             sample = rng.sample(details[kind], min(200, len(details[kind])))
-            scenarios.append((f"detail {kind}", kind, sample, "detail"))
+            scenarios.append((f"detail {kind}", kind, sample, "detail", visitor))
+            scenarios.append((f"member: detail {kind}", kind, sample, "detail", signed_in))
+        for kind in Kind.values:
+            mine = listings_of_user(member).filter(kind=kind, status=Status.PUBLISHED)
+            own = list(mine.values_list("pk", flat=True)[:50])
+            if own:
+                scenarios.append((f"member: own {kind}", kind, own, "detail", signed_in))
+                break
+        scenarios.append(("member: my listings", Kind.NEED, [{}], "mine", signed_in))
 
         results = []
-        for name, kind, variants, group in scenarios:
-            results.append(self._measure(client, name, kind, variants, group, requests, via))
+        for name, kind, variants, group, who in scenarios:
+            results.append(self._measure(who, name, kind, variants, group, requests, via))
 
         report = {
             "database": connection.vendor,
@@ -177,6 +206,7 @@ class Command(BaseCommand):
             "load_average": [round(x, 2) for x in os.getloadavg()],
             "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
             "via": via,
+            "member": member.email,
             "scenarios": results,
             "summary": self._summary(results),
         }
@@ -186,28 +216,32 @@ class Command(BaseCommand):
             self._table(report)
 
     # ------------------------------------------------------------------ measuring
-    def _measure(self, client, name, kind, variants, group, requests, via) -> dict:
-        if group == "detail":
+    def _measure(self, who, name, kind, variants, group, requests, via) -> dict:
+        client, user = who
+        if group == "mine":
+            url = reverse("listings:my_listings")
+        elif group == "detail":
             url = reverse(f"listings:{kind}_detail", args=[variants[0]])
         else:
             url = reverse(f"listings:{kind}_list")
-        if via == "auto":
-            probe = client.get(_url(url, {} if group == "detail" else variants[0]))
-            via = "page" if probe.status_code == 200 else "function"
 
         def one(i: int):
             if group == "detail":
                 pk = variants[i % len(variants)]
                 if via == "page":
-                    response = client.get(reverse(f"listings:{kind}_detail", args=[pk]))
-                    assert response.status_code == 200, (url, response.status_code)
+                    _get(client, name, reverse(f"listings:{kind}_detail", args=[pk]))
                 else:
-                    get_listing_for_user(AnonymousUser(), pk, kind=kind)
+                    get_listing_for_user(user, pk)
+                return
+            if group == "mine":
+                if via == "page":
+                    _get(client, name, url)
+                else:
+                    list(listings_of_user(user)[:25])
                 return
             params = variants[i % len(variants)]
             if via == "page":
-                response = client.get(_url(url, params))
-                assert response.status_code == 200, (url, params, response.status_code)
+                _get(client, name, _url(url, params))
             else:
                 listing_search(
                     kind=kind,
@@ -227,7 +261,7 @@ class Command(BaseCommand):
                 times.append((time.perf_counter() - started) * 1000)
                 cpu.append((time.process_time() - started_cpu) * 1000)
             queries.append(len(captured.captured_queries))
-        if group != "detail":
+        if group in ("browse", "search"):
             for params in variants:
                 page = listing_search(kind=kind, filters=_filters(params), page=1, page_size=1)
                 totals.append(page.total)
@@ -251,8 +285,10 @@ class Command(BaseCommand):
     @staticmethod
     def _summary(results: list[dict]) -> dict:
         out = {}
-        for group in ("browse", "search", "detail"):
+        for group in ("browse", "search", "detail", "mine"):
             rows = [r for r in results if r["group"] == group]
+            if not rows:
+                continue
             out[group] = {
                 "worst_p95_ms": max(r["p95_ms"] for r in rows),
                 "worst_cpu_p95_ms": max(r["cpu_p95_ms"] for r in rows),
@@ -269,7 +305,7 @@ class Command(BaseCommand):
             f"load average {report['load_average']}; OPENBLAS_NUM_THREADS="
             f"{report['openblas_threads']}"
         )
-        w(f"cold start: {report['cold_start']}")
+        w(f"cold start: {report['cold_start']}; signed-in member: {report['member']}")
         header = (
             f"{'scenario':36} {'via':8} {'n':>4} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7}"
             f" {'cpu50':>7} {'cpu95':>7}  queries  results"
@@ -293,3 +329,38 @@ class Command(BaseCommand):
 
 def _url(path: str, params: dict) -> str:
     return f"{path}?{urlencode(params)}" if params else path
+
+
+def _get(client, scenario: str, url: str):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise CommandError(
+            f"{scenario}: {url} answered {response.status_code}, not 200 (no fallback: fix the "
+            "page, or measure the functions on purpose with --via function)."
+        )
+    return response
+
+
+def _bench_member() -> User:
+    """The signed-in member whose pages are measured: a contributor of the synthetic
+    organisation with the most published listings (created on first run, then reused)."""
+    email = f"bench-member@{SYNTHETIC_EMAIL_DOMAIN}"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, None, full_name="Benchmark member")
+    if not Membership.objects.filter(user=user).exists():
+        organisation = (
+            Organisation.objects.filter(
+                status=Organisation.Status.APPROVED,
+                contact_email__endswith="@" + SYNTHETIC_EMAIL_DOMAIN,
+            )
+            .annotate(published=Count("listings", filter=Q(listings__status=Status.PUBLISHED)))
+            .order_by("-published", "pk")
+            .first()
+        )
+        if organisation is None:
+            raise CommandError("No synthetic organisation: run seed_synthetic first.")
+        Membership.objects.create(
+            user=user, organisation=organisation, role=Membership.Role.CONTRIBUTOR
+        )
+    return user
