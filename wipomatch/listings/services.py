@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wipomatch.core.audit import audit_record
 from wipomatch.core.mail import email_after_commit
@@ -204,49 +205,59 @@ def listing_publish_many(*, facilitator: User, listings: list[Listing]) -> tuple
     return published, problems
 
 
-@transaction.atomic
-def listing_request_changes(*, facilitator: User, listing: Listing, comment: str) -> None:
+def _send_back(
+    listing: Listing, *, facilitator: User, text: str, action: str, to: str, field: str, refusal
+) -> None:
+    """A facilitator's review outcome other than publication: checked, recorded, e-mailed."""
     require_facilitator(facilitator)
-    comment = clean_plain_text(comment)
-    if not comment:
-        raise ValidationError({"comment": _("Say what should change.")})
-    require_listing_action(
-        facilitator,
-        listing,
-        "request_changes",
-        _("Only a listing submitted for review can be sent back."),
-    )
-    listing.review_comment = comment
+    text = clean_plain_text(text)
+    if not text:
+        raise ValidationError({field: REVIEW_TEXT_MISSING[field]})
+    require_listing_action(facilitator, listing, action, refusal)
+    listing.review_comment = text
     _transition(
         listing,
         actor=facilitator,
-        to=Status.CHANGES_REQUESTED,
-        action="changes_requested",
-        reason=comment,
+        to=to,
+        action=STATUS_ACTIONS[to],
+        reason=text,
         fields=["review_comment"],
     )
-    _email_owners(listing, "listing_changes_requested", comment=comment)
+    _email_owners(listing, f"listing_{STATUS_ACTIONS[to]}", **{field: text})
+
+
+# What a facilitator must write, per form field, and the audit action of each outcome.
+REVIEW_TEXT_MISSING = {
+    "comment": gettext_lazy("Say what should change."),
+    "reason": gettext_lazy("Give the reason for rejecting the listing."),
+}
+STATUS_ACTIONS = {Status.CHANGES_REQUESTED: "changes_requested", Status.REJECTED: "rejected"}
+
+
+@transaction.atomic
+def listing_request_changes(*, facilitator: User, listing: Listing, comment: str) -> None:
+    _send_back(
+        listing,
+        facilitator=facilitator,
+        text=comment,
+        action="request_changes",
+        to=Status.CHANGES_REQUESTED,
+        field="comment",
+        refusal=_("Only a listing submitted for review can be sent back."),
+    )
 
 
 @transaction.atomic
 def listing_reject(*, facilitator: User, listing: Listing, reason: str) -> None:
-    require_facilitator(facilitator)
-    reason = clean_plain_text(reason)
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for rejecting the listing.")})
-    require_listing_action(
-        facilitator, listing, "reject", _("Only a listing under review can be rejected.")
-    )
-    listing.review_comment = reason
-    _transition(
+    _send_back(
         listing,
-        actor=facilitator,
+        facilitator=facilitator,
+        text=reason,
+        action="reject",
         to=Status.REJECTED,
-        action="rejected",
-        reason=reason,
-        fields=["review_comment"],
+        field="reason",
+        refusal=_("Only a listing under review can be rejected."),
     )
-    _email_owners(listing, "listing_rejected", reason=reason)
 
 
 @transaction.atomic

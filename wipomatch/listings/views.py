@@ -280,18 +280,20 @@ def listing_create(request: HttpRequest, kind: str) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            if submit:
-                messages.success(
-                    request, _("Thank you. Your listing has been sent to a WIPO facilitator.")
-                )
-            else:
-                messages.success(request, _("Your draft has been saved."))
-            return redirect(listing)
+            return _saved(request, listing, submit, _("Your draft has been saved."))
     return render(
         request,
         "listings/form.html",
         {"form": form, "kind": kind, "organisation": organisation, "listing": None},
     )
+
+
+def _saved(request: HttpRequest, listing: Listing, submitted: bool, saved: str) -> HttpResponse:
+    if submitted:
+        messages.success(request, _("Thank you. Your listing has been sent to a WIPO facilitator."))
+    else:
+        messages.success(request, saved)
+    return redirect(listing)
 
 
 @login_required
@@ -321,13 +323,7 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            if submit:
-                messages.success(
-                    request, _("Thank you. Your listing has been sent to a WIPO facilitator.")
-                )
-            else:
-                messages.success(request, _("Your changes have been saved."))
-            return redirect(listing)
+            return _saved(request, listing, submit, _("Your changes have been saved."))
     return render(
         request,
         "listings/form.html",

@@ -393,6 +393,28 @@ def application_reject(
     )
 
 
+def _organisation_transition(
+    organisation: Organisation, *, facilitator: User, to: str, action: str, reason: str
+) -> None:
+    """Move an organisation between approved and suspended, audit it and tell its focal points."""
+    previous = organisation.status
+    organisation.status = to
+    organisation.save(update_fields=["status", "updated_at"])
+    reason = clean_plain_text(reason)
+    audit_record(
+        target=organisation,
+        actor=facilitator,
+        action=action,
+        from_state=previous,
+        to_state=to,
+        reason=reason,
+    )
+    context = {"organisation": organisation.name, "url": organisation.get_absolute_url()}
+    if action == "suspended":
+        context["reason"] = reason
+    _email_many(focal_point_emails(organisation), f"organisation_{action}", context)
+
+
 @transaction.atomic
 def organisation_suspend(*, facilitator: User, organisation: Organisation, reason: str) -> None:
     require_facilitator(facilitator)
@@ -400,24 +422,12 @@ def organisation_suspend(*, facilitator: User, organisation: Organisation, reaso
         raise ValidationError({"reason": _("Give the reason for the suspension.")})
     if organisation.status != Organisation.Status.APPROVED:
         raise ValidationError(_("Only an approved organisation can be suspended."))
-    organisation.status = Organisation.Status.SUSPENDED
-    organisation.save(update_fields=["status", "updated_at"])
-    audit_record(
-        target=organisation,
-        actor=facilitator,
+    _organisation_transition(
+        organisation,
+        facilitator=facilitator,
+        to=Organisation.Status.SUSPENDED,
         action="suspended",
-        from_state=Organisation.Status.APPROVED,
-        to_state=organisation.status,
-        reason=clean_plain_text(reason),
-    )
-    _email_many(
-        focal_point_emails(organisation),
-        "organisation_suspended",
-        {
-            "organisation": organisation.name,
-            "reason": clean_plain_text(reason),
-            "url": organisation.get_absolute_url(),
-        },
+        reason=reason,
     )
 
 
@@ -428,23 +438,12 @@ def organisation_reinstate(
     require_facilitator(facilitator)
     if organisation.status != Organisation.Status.SUSPENDED:
         raise ValidationError(_("Only a suspended organisation can be reinstated."))
-    organisation.status = Organisation.Status.APPROVED
-    organisation.save(update_fields=["status", "updated_at"])
-    audit_record(
-        target=organisation,
-        actor=facilitator,
+    _organisation_transition(
+        organisation,
+        facilitator=facilitator,
+        to=Organisation.Status.APPROVED,
         action="reinstated",
-        from_state=Organisation.Status.SUSPENDED,
-        to_state=organisation.status,
-        reason=clean_plain_text(reason),
-    )
-    _email_many(
-        focal_point_emails(organisation),
-        "organisation_reinstated",
-        {
-            "organisation": organisation.name,
-            "url": organisation.get_absolute_url(),
-        },
+        reason=reason,
     )
 
 

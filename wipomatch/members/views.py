@@ -357,31 +357,37 @@ def _confirm_page(request, *, organisation, title, intro, form, button, danger):
     )
 
 
-@login_required
-@GET_POST
-def organisation_suspend(request: HttpRequest, pk: int) -> HttpResponse:
+def _organisation_decision(request, pk: int, *, service, reason_required: bool, done, **page):
+    """A facilitator's confirmation page for suspending or reinstating, then the service."""
     org = get_organisation_for_user(request.user, pk)
     require_facilitator(request.user)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST or None, required=reason_required)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_suspend(
-                facilitator=request.user, organisation=org, reason=form.cleaned_data["reason"]
-            )
+            service(facilitator=request.user, organisation=org, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("%(name)s is suspended.") % {"name": org.name})
+            messages.success(request, done % {"name": org.name})
             return redirect(org)
-    return _confirm_page(
+    page["title"] = page["title"] % {"name": org.name}
+    return _confirm_page(request, organisation=org, form=form, **page)
+
+
+@login_required
+@GET_POST
+def organisation_suspend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _organisation_decision(
         request,
-        organisation=org,
-        title=_("Suspend %(name)s") % {"name": org.name},
+        pk,
+        service=services.organisation_suspend,
+        reason_required=True,
+        done=_("%(name)s is suspended."),
+        title=_("Suspend %(name)s"),
         intro=_(
             "A suspended organisation disappears from the directory and its focal points can "
             "no longer manage it until it is reinstated. Its focal points are told by e-mail."
         ),
-        form=form,
         button=_("Suspend the organisation"),
         danger=True,
     )
@@ -390,28 +396,17 @@ def organisation_suspend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def organisation_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request.user, pk)
-    require_facilitator(request.user)
-    form = ReasonForm(request.POST or None, required=False)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_reinstate(
-                facilitator=request.user, organisation=org, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s is reinstated.") % {"name": org.name})
-            return redirect(org)
-    return _confirm_page(
+    return _organisation_decision(
         request,
-        organisation=org,
-        title=_("Reinstate %(name)s") % {"name": org.name},
+        pk,
+        service=services.organisation_reinstate,
+        reason_required=False,
+        done=_("%(name)s is reinstated."),
+        title=_("Reinstate %(name)s"),
         intro=_(
             "The organisation becomes an active member again and reappears in the directory. "
             "Its focal points are told by e-mail."
         ),
-        form=form,
         button=_("Reinstate the organisation"),
         danger=False,
     )
