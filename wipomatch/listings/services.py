@@ -205,59 +205,53 @@ def listing_publish_many(*, facilitator: User, listings: list[Listing]) -> tuple
     return published, problems
 
 
-def _send_back(
-    listing: Listing, *, facilitator: User, text: str, action: str, to: str, field: str, refusal
-) -> None:
-    """A facilitator's review outcome other than publication: checked, recorded, e-mailed."""
+# A facilitator's review outcome other than publication: the status it leads to, the form field
+# of the text the facilitator must write (also the e-mail's context key), and the refusals.
+REVIEW_OUTCOMES = {
+    "request_changes": {
+        "to": Status.CHANGES_REQUESTED,
+        "field": "comment",
+        "missing": gettext_lazy("Say what should change."),
+        "refusal": gettext_lazy("Only a listing submitted for review can be sent back."),
+    },
+    "reject": {
+        "to": Status.REJECTED,
+        "field": "reason",
+        "missing": gettext_lazy("Give the reason for rejecting the listing."),
+        "refusal": gettext_lazy("Only a listing under review can be rejected."),
+    },
+}
+
+
+def _send_back(listing: Listing, *, facilitator: User, text: str, outcome: str) -> None:
+    """Checked by the lifecycle policy, recorded and e-mailed to the owners."""
+    rules = REVIEW_OUTCOMES[outcome]
     require_facilitator(facilitator)
     text = clean_plain_text(text)
     if not text:
-        raise ValidationError({field: REVIEW_TEXT_MISSING[field]})
-    require_listing_action(facilitator, listing, action, refusal)
+        raise ValidationError({rules["field"]: rules["missing"]})
+    require_listing_action(facilitator, listing, outcome, rules["refusal"])
     listing.review_comment = text
+    action = rules["to"].value  # "changes_requested", "rejected"
     _transition(
         listing,
         actor=facilitator,
-        to=to,
-        action=STATUS_ACTIONS[to],
+        to=rules["to"],
+        action=action,
         reason=text,
         fields=["review_comment"],
     )
-    _email_owners(listing, f"listing_{STATUS_ACTIONS[to]}", **{field: text})
-
-
-# What a facilitator must write, per form field, and the audit action of each outcome.
-REVIEW_TEXT_MISSING = {
-    "comment": gettext_lazy("Say what should change."),
-    "reason": gettext_lazy("Give the reason for rejecting the listing."),
-}
-STATUS_ACTIONS = {Status.CHANGES_REQUESTED: "changes_requested", Status.REJECTED: "rejected"}
+    _email_owners(listing, f"listing_{action}", **{rules["field"]: text})
 
 
 @transaction.atomic
 def listing_request_changes(*, facilitator: User, listing: Listing, comment: str) -> None:
-    _send_back(
-        listing,
-        facilitator=facilitator,
-        text=comment,
-        action="request_changes",
-        to=Status.CHANGES_REQUESTED,
-        field="comment",
-        refusal=_("Only a listing submitted for review can be sent back."),
-    )
+    _send_back(listing, facilitator=facilitator, text=comment, outcome="request_changes")
 
 
 @transaction.atomic
 def listing_reject(*, facilitator: User, listing: Listing, reason: str) -> None:
-    _send_back(
-        listing,
-        facilitator=facilitator,
-        text=reason,
-        action="reject",
-        to=Status.REJECTED,
-        field="reason",
-        refusal=_("Only a listing under review can be rejected."),
-    )
+    _send_back(listing, facilitator=facilitator, text=reason, outcome="reject")
 
 
 @transaction.atomic

@@ -340,17 +340,28 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Lifecycle actions ------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def listing_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def _one_click(request: HttpRequest, pk: int, service, success) -> HttpResponse:
+    """A lifecycle action without a form (submit, renew): the service, then back to the page
+    the user came from, with the service's refusal or `success(listing)`."""
     listing = get_listing_for_user(request.user, pk, write=True)
     try:
-        services.listing_submit(user=request.user, listing=listing)
+        service(user=request.user, listing=listing)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Thank you. Your listing has been sent to a WIPO facilitator."))
+        messages.success(request, success(listing))
     return redirect(_safe_next(request, listing.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def listing_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _one_click(
+        request,
+        pk,
+        services.listing_submit,
+        lambda listing: _("Thank you. Your listing has been sent to a WIPO facilitator."),
+    )
 
 
 @login_required
@@ -380,18 +391,15 @@ def listing_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def listing_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    listing = get_listing_for_user(request.user, pk, write=True)
-    try:
-        services.listing_renew(user=request.user, listing=listing)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
+    return _one_click(
+        request,
+        pk,
+        services.listing_renew,
+        lambda listing: (
             _("Renewed: the listing is published until %(date)s.")
-            % {"date": listing.expires_at.date().isoformat()},
-        )
-    return redirect(_safe_next(request, listing.get_absolute_url()))
+            % {"date": listing.expires_at.date().isoformat()}
+        ),
+    )
 
 
 @login_required

@@ -357,58 +357,61 @@ def _confirm_page(request, *, organisation, title, intro, form, button, danger):
     )
 
 
-def _organisation_decision(request, pk: int, *, service, reason_required: bool, done, **page):
-    """A facilitator's confirmation page for suspending or reinstating, then the service."""
-    org = get_organisation_for_user(request.user, pk)
-    require_facilitator(request.user)
-    form = ReasonForm(request.POST or None, required=reason_required)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(facilitator=request.user, organisation=org, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, done % {"name": org.name})
-            return redirect(org)
-    page["title"] = page["title"] % {"name": org.name}
-    return _confirm_page(request, organisation=org, form=form, **page)
-
-
-@login_required
-@GET_POST
-def organisation_suspend(request: HttpRequest, pk: int) -> HttpResponse:
-    return _organisation_decision(
-        request,
-        pk,
-        service=services.organisation_suspend,
-        reason_required=True,
-        done=_("%(name)s is suspended."),
-        title=_("Suspend %(name)s"),
-        intro=_(
+# A facilitator's decision on an organisation: the service and what its confirmation page says.
+ORGANISATION_DECISIONS = {
+    "suspend": {
+        "service": services.organisation_suspend,
+        "reason_required": True,
+        "done": gettext_lazy("%(name)s is suspended."),
+        "title": gettext_lazy("Suspend %(name)s"),
+        "intro": gettext_lazy(
             "A suspended organisation disappears from the directory and its focal points can "
             "no longer manage it until it is reinstated. Its focal points are told by e-mail."
         ),
-        button=_("Suspend the organisation"),
-        danger=True,
-    )
+        "button": gettext_lazy("Suspend the organisation"),
+        "danger": True,
+    },
+    "reinstate": {
+        "service": services.organisation_reinstate,
+        "reason_required": False,
+        "done": gettext_lazy("%(name)s is reinstated."),
+        "title": gettext_lazy("Reinstate %(name)s"),
+        "intro": gettext_lazy(
+            "The organisation becomes an active member again and reappears in the directory. "
+            "Its focal points are told by e-mail."
+        ),
+        "button": gettext_lazy("Reinstate the organisation"),
+        "danger": False,
+    },
+}
 
 
 @login_required
 @GET_POST
-def organisation_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _organisation_decision(
+def organisation_decision(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    """A facilitator's confirmation page for suspending or reinstating, then the service."""
+    rules = ORGANISATION_DECISIONS[decision]
+    org = get_organisation_for_user(request.user, pk)
+    require_facilitator(request.user)
+    form = ReasonForm(request.POST or None, required=rules["reason_required"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            rules["service"](
+                facilitator=request.user, organisation=org, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, rules["done"] % {"name": org.name})
+            return redirect(org)
+    return _confirm_page(
         request,
-        pk,
-        service=services.organisation_reinstate,
-        reason_required=False,
-        done=_("%(name)s is reinstated."),
-        title=_("Reinstate %(name)s"),
-        intro=_(
-            "The organisation becomes an active member again and reappears in the directory. "
-            "Its focal points are told by e-mail."
-        ),
-        button=_("Reinstate the organisation"),
-        danger=False,
+        organisation=org,
+        form=form,
+        title=rules["title"] % {"name": org.name},
+        intro=rules["intro"],
+        button=rules["button"],
+        danger=rules["danger"],
     )
 
 
