@@ -116,16 +116,7 @@ class OrganisationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = (
-            "name",
-            "acronym",
-            "org_type",
-            "country",
-            "website",
-            "description",
-            "contact_email",
-            "themes",
-        )
+        fields = services.ORGANISATION_PROFILE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,6 +38,17 @@ LAST_FOCAL_POINT = gettext_lazy(
 
 INVITATION_VALIDITY = timedelta(days=14)
 ORGANISATION_TEXT_FIELDS = ("name", "acronym", "description")
+# What a focal point (or the admin) may change on an organisation's profile.
+ORGANISATION_PROFILE_FIELDS = (
+    "name",
+    "acronym",
+    "org_type",
+    "country",
+    "website",
+    "description",
+    "contact_email",
+    "themes",
+)
 
 
 def _normalised_name(name: str) -> str:
@@ -456,16 +467,7 @@ def organisation_update(*, user: User, organisation: Organisation, **fields) -> 
         org_type=fields.get("org_type", organisation.org_type), themes=fields.get("themes")
     )
     changed = []
-    for key in (
-        "name",
-        "acronym",
-        "org_type",
-        "country",
-        "website",
-        "description",
-        "contact_email",
-        "themes",
-    ):
+    for key in ORGANISATION_PROFILE_FIELDS:
         if key not in fields:
             continue
         value = fields[key]

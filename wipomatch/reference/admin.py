@@ -36,6 +36,18 @@ def _flag_label(value: str) -> str:
     return f"{label}: {gettext('yes') if state == 'true' else gettext('no')}"
 
 
+# Where a country sits, shown read-only: it comes from the loaded M49 data, not from the admin.
+_COUNTRY_IDENTITY = (
+    "iso2",
+    "iso3",
+    "m49",
+    "country_names",
+    "region",
+    "subregion",
+    "intermediate_region",
+)
+
+
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
     form = CountryAdminForm
@@ -53,31 +65,9 @@ class CountryAdmin(admin.ModelAdmin):
     list_filter = ("global_south", "ldc", "lldc", "sids", "region")
     list_select_related = ("region", "subregion")
     search_fields = ("iso2", "iso3", "m49", "names")
-    readonly_fields = (
-        "iso2",
-        "iso3",
-        "m49",
-        "country_names",
-        "region",
-        "subregion",
-        "intermediate_region",
-        "grouping_history",
-    )
+    readonly_fields = (*_COUNTRY_IDENTITY, "grouping_history")
     fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "iso2",
-                    "iso3",
-                    "m49",
-                    "country_names",
-                    "region",
-                    "subregion",
-                    "intermediate_region",
-                )
-            },
-        ),
+        (None, {"fields": _COUNTRY_IDENTITY}),
         (_("Groupings"), {"fields": (*GROUPING_FLAGS, "change_reason")}),
         (_("History of the groupings"), {"fields": ("grouping_history",)}),
     )
