@@ -52,6 +52,8 @@ def test_the_offer_side_is_told_at_once_when_they_asked_for_it(
         _found(need, offer, "offer")
     [message] = [m for m in mail.outbox if provider.email in m.to]
     assert message.body.startswith("Bonjour,")
+    assert message.subject.startswith("Nouvelle suggestion pertinente pour « ")
+    assert "La plateforme a trouvé une nouvelle suggestion pertinente" in message.body
     assert f"/fr/matching/listings/{offer.pk}/suggestions/" in message.body
     assert not Notification.objects.filter(recipient=seeker, category=Category.SUGGESTIONS)
 

@@ -238,7 +238,9 @@ def test_a_message_notifies_the_other_participants_in_their_language(
     assert note.category == Category.MESSAGES
     assert note.rendered_title() == "New message from Office of Industrial Property of Senegal"
     [french] = _mails_to(provider)
-    assert french.body.startswith("Bonjour,")
+    assert french.subject == "Nouveau message de Office of Industrial Property of Senegal"
+    assert "a écrit un nouveau message dans votre conversation" in french.body
+    assert "/fr/messages/conversations/" in french.body
     assert "Shall we meet on Monday?" in french.body
     assert not _mails_to(seeker) and not _mails_to(outsider)
 
@@ -258,6 +260,8 @@ def test_weekly_digest_is_sent_once_per_week_with_what_is_new(seeker, provider, 
         assert "First news" in digest_en.body
         [digest_fr] = _mails_to(provider)
         assert digest_fr.body.startswith("Bonjour,") and "First news" in digest_fr.body
+        assert digest_fr.subject == "Votre résumé hebdomadaire de WIPO Match"
+        assert "Actualités (histoires et initiatives publiées)" in digest_fr.body
         assert not Notification.objects.filter(digested_at__isnull=True).exists()
         mail.outbox.clear()
         with on_commit():

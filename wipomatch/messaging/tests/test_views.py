@@ -246,3 +246,11 @@ def test_a_member_with_a_preference_for_messages_off_still_sees_the_bell(
     message_post(conversation=conversation, author=seeker, body="Hi")
     body = text(client_for(provider).get(reverse("messaging:conversations")))
     assert 'data-unread="1"' in body
+
+
+def test_pages_speak_the_readers_language(seeker, conversation):
+    client = client_for(seeker)
+    body = text(client.get("/fr/messages/"))
+    assert "Vous n’avez encore aucune notification." in body
+    body = text(client.get("/ar/messages/preferences/"))
+    assert "ملخص أسبوعي" in body and 'dir="rtl"' in body
