@@ -231,8 +231,12 @@ _PERIOD = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=
 _SLACK = timedelta(hours=2)
 
 
-def _digest_candidates(frequency: str):
-    users = User.objects.filter(is_active=True)
+def _digest_candidates(frequency: str, now):
+    # Those served within the period are skipped here already (and checked again under lock).
+    recent = DigestDelivery.objects.filter(
+        frequency=frequency, sent_at__gt=now - _PERIOD[frequency] + _SLACK
+    ).values("user_id")
+    users = User.objects.filter(is_active=True).exclude(pk__in=recent)
     if frequency in DEFAULT_FREQUENCY.values():
         return users.order_by("pk")
     chosen = NotificationPreference.objects.filter(frequency=frequency).values("user_id")
@@ -314,7 +318,7 @@ def _digest_one(user: User, frequency: str, now) -> bool:
 def _digests_send(frequency: str) -> dict:
     now = timezone.now()
     sent = checked = 0
-    for user in _digest_candidates(frequency).iterator():
+    for user in _digest_candidates(frequency, now).iterator():
         checked += 1
         with transaction.atomic():
             sent += _digest_one(user, frequency, now)

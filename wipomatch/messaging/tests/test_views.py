@@ -254,3 +254,29 @@ def test_pages_speak_the_readers_language(seeker, conversation):
     assert "Vous n’avez encore aucune notification." in body
     body = text(client.get("/ar/messages/preferences/"))
     assert "ملخص أسبوعي" in body and 'dir="rtl"' in body
+
+
+def _count(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_pages_run_the_same_queries_whatever_their_length(conversation, seeker, provider):
+    client = client_for(seeker)
+    NotificationFactory.create_batch(2, recipient=seeker, actor=provider)
+    message_post(conversation=conversation, author=provider, body="One")
+    pages = [
+        reverse("messaging:notifications"),
+        reverse("messaging:conversations"),
+        reverse("messaging:conversation", args=[conversation.pk]),
+    ]
+    few = [_count(client, url) for url in pages]
+    NotificationFactory.create_batch(20, recipient=seeker, actor=provider)
+    for n in range(10):
+        message_post(conversation=conversation, author=provider, body=f"Message {n}")
+        message_post(conversation=conversation, author=seeker, body=f"Answer {n}")
+    assert [_count(client, url) for url in pages] == few
