@@ -1,9 +1,11 @@
 """/api/v1/notifications/: the caller's notifications, marking one or all read."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -14,6 +16,14 @@ from .serializers import MarkedReadSerializer, NotificationSerializer
 from .services import notification_mark_read, notifications_mark_all_read
 
 _UNAUTHENTICATED = OpenApiResponse(description=_("Sign in or send a token."))
+_READ_PARAMETER = OpenApiParameter(
+    "read",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=False,
+    enum=["true", "false"],
+    description=_("Only read (true) or only unread (false) notifications."),
+)
 
 
 class NotificationViewSet(PublicReadOnlyAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -23,7 +33,13 @@ class NotificationViewSet(PublicReadOnlyAPIMixin, mixins.ListModelMixin, viewset
     serializer_class = NotificationSerializer
 
     def get_queryset(self):
-        return notifications_for(self.request.user)
+        queryset = notifications_for(self.request.user)
+        read = self.request.query_params.get("read")
+        if read is None or self.action != "list":
+            return queryset
+        if read not in ("true", "false"):
+            raise ValidationError({"read": [_("Use “true” or “false”.")]})
+        return queryset.filter(read_at__isnull=read == "false")
 
     def get_object(self):
         return notification_for_user(self.request.user, self.kwargs["pk"])
@@ -32,8 +48,12 @@ class NotificationViewSet(PublicReadOnlyAPIMixin, mixins.ListModelMixin, viewset
         return {**super().get_serializer_context(), "language": self.response_language}
 
     @extend_schema(
-        parameters=[LANGUAGE_PARAMETER],
-        responses={200: NotificationSerializer(many=True), 401: _UNAUTHENTICATED},
+        parameters=[LANGUAGE_PARAMETER, _READ_PARAMETER],
+        responses={
+            200: NotificationSerializer(many=True),
+            400: OpenApiResponse(description=_("A query parameter has a value it cannot take.")),
+            401: _UNAUTHENTICATED,
+        },
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)

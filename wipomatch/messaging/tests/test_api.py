@@ -99,3 +99,40 @@ def test_a_token_works_too(mine, seeker):
 
 def test_reading_by_get_is_not_allowed(mine, seeker):
     assert api_for(seeker).get(f"{LIST}{mine.pk}/read/").status_code == 405
+
+
+def test_the_list_filters_read_and_unread(mine, seeker):
+    done = NotificationFactory(recipient=seeker, read_at="2026-01-01T00:00:00Z")
+    client = api_for(seeker)
+    assert [n["id"] for n in client.get(LIST, {"read": "false"}).json()["results"]] == [mine.pk]
+    assert [n["id"] for n in client.get(LIST, {"read": "true"}).json()["results"]] == [done.pk]
+    response = client.get(LIST, {"read": "maybe"})
+    assert response.status_code == 400
+    assert "read" in response.json() or "read" in str(response.json())
+
+
+def test_the_schema_describes_the_endpoints_exactly():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    listing = schema["paths"]["/api/v1/notifications/"]["get"]
+    assert {p["name"] for p in listing["parameters"]} >= {"lang", "read", "page", "page_size"}
+    item = schema["components"]["schemas"]["Notification"]
+    assert item["properties"]["read_at"]["nullable"] is True
+    assert set(item["required"]) == {
+        "id",
+        "category",
+        "kind",
+        "title",
+        "url",
+        "read",
+        "read_at",
+        "created_at",
+    }
+    read = schema["paths"]["/api/v1/notifications/{id}/read/"]["post"]
+    assert "requestBody" not in read
+    assert set(read["responses"]) == {"200", "401", "404"}
+    read_all = schema["paths"]["/api/v1/notifications/read-all/"]["post"]
+    assert read_all["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/MarkedRead"
+    }
