@@ -72,7 +72,9 @@ def notify(
     gets no e-mail (the in-app notification still exists).
 
     The e-mail context also holds `url` (the notification's link, unless given),
-    `notification_title` (the title in the recipient's language) and `preferences_url`.
+    `notification_title` (the title in the recipient's language) and `preferences_url`. A
+    non-transactional e-mail gets the unsubscribe footer appended to the caller's body template
+    (`emails/messaging/_footer.txt`), so caller templates need not include it.
     """
     if category not in Category.values:
         raise ValueError(f"Unknown notification category: {category!r}")
@@ -111,10 +113,15 @@ def notify(
                     "preferences_url": reverse("messaging:preferences"),
                     **(email_context or {}),
                 }
+                template = email_template
                 if not transactional:
                     context["unsubscribe_url"] = unsubscribe_url(user=user, category=category)
+                    # The caller's template inside one that adds the unsubscribe footer.
+                    context["inner_subject_template"] = f"emails/{email_template}_subject.txt"
+                    context["inner_body_template"] = f"emails/{email_template}_body.txt"
+                    template = "messaging/with_unsubscribe"
             email_after_commit(
-                template=email_template, to=[user.email], language=language, context=context
+                template=template, to=[user.email], language=language, context=context
             )
     return notifications
 

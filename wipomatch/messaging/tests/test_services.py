@@ -335,3 +335,27 @@ def test_no_weekly_digest_for_someone_with_no_weekly_category(seeker, on_commit)
     finally:
         digest.unregister_section("Always something")
     assert not _mails_to(seeker)
+
+
+def test_any_callers_template_gets_the_unsubscribe_footer_unless_transactional(
+    seeker, provider, on_commit
+):
+    # A template of another app that knows nothing about unsubscribing.
+    context = {"kind": "need", "title": "Patent training", "expires": "1 March", "url": "/en/"}
+    with on_commit():
+        _notify([seeker], email_template="listing_published", email_context=context)
+        _notify(
+            [provider],
+            email_template="listing_published",
+            email_context=context,
+            transactional=True,
+        )
+    [mine] = _mails_to(seeker)
+    assert mine.subject == "Published: Patent training"
+    assert "has checked your need “Patent training”" in mine.body
+    assert "To stop e-mails like this one, open:\nhttp://" in mine.body
+    assert "/en/messages/unsubscribe/" in mine.body
+    assert "/en/messages/preferences/" in mine.body
+    [transactional] = _mails_to(provider)
+    assert "unsubscribe" not in transactional.body
+    assert "Patent training" in transactional.subject
