@@ -280,3 +280,22 @@ def test_list_pages_run_the_same_queries_whatever_their_length(conversation, see
         message_post(conversation=conversation, author=provider, body=f"Message {n}")
         message_post(conversation=conversation, author=seeker, body=f"Answer {n}")
     assert [_count(client, url) for url in pages] == few
+
+
+def test_the_conversation_links_to_its_subject_when_the_subject_has_a_page(
+    conversation, seeker, monkeypatch
+):
+    from wipomatch.members.models import Organisation
+
+    url = reverse("messaging:conversation", args=[conversation.pk])
+    assert "/subject/page/" not in text(client_for(seeker).get(url))
+    monkeypatch.setattr(
+        Organisation, "get_absolute_url", lambda self: "/subject/page/", raising=False
+    )
+    body = text(client_for(seeker).get(url))
+    assert 'href="/subject/page/"' in body
+    assert "Open the page this conversation is about" in body
+    monkeypatch.setattr(
+        Organisation, "conversation_title", lambda self: "Patent training ↔ Kenya", raising=False
+    )
+    assert "Patent training ↔ Kenya</a>" in text(client_for(seeker).get(url))
