@@ -1,5 +1,6 @@
 """Writes of the messaging app: notifications, preferences, conversations, messages and digests."""
 
+import logging
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
@@ -30,6 +31,8 @@ from .models import (
 from .permissions import can_post_message, participating_organisation_ids
 from .selectors import frequencies_for, preferences_for
 from .unsubscribe import unsubscribe_url
+
+logger = logging.getLogger(__name__)
 
 
 def _unique_active(recipients) -> list[User]:
@@ -234,8 +237,11 @@ def message_post(*, conversation: Conversation, author, body: str) -> Message:
 # Digests -----------------------------------------------------------------------------------------
 
 _PERIOD = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
-# A scheduler that runs a little early must not send twice in one period.
-_SLACK = timedelta(hours=2)
+# A scheduler that runs a little early must not skip a period; kept small so that the hour at
+# which a person's digest goes out does not creep earlier from one period to the next.
+_SLACK = timedelta(minutes=10)
+# A digest lists at most this many items per block, then says how many more there are.
+DIGEST_BLOCK_LIMIT = 20
 
 
 def _digest_candidates(frequency: str, now):
@@ -289,14 +295,22 @@ def _digest_one(user: User, frequency: str, now) -> bool:
             if items:
                 blocks.append({"heading": str(Category(category).label), "items": items})
         for section in chosen_sections:
-            items = [
-                {"title": str(item["title"]), "url": str(item.get("url", ""))}
-                for item in section.provider(user, since)
-            ]
+            try:
+                items = [
+                    {"title": str(item["title"]), "url": str(item.get("url", ""))}
+                    for item in section.provider(user, since)
+                ]
+            except Exception:
+                # One app's broken section must not hold back everybody's digest.
+                logger.exception("Digest section %r failed for user %s", section.name, user.pk)
+                continue
             if items:
                 blocks.append({"heading": gettext(section.name), "items": items})
         for block in blocks:
-            block["items"] = [links_in_language(item, language) for item in block["items"]]
+            block["more"] = max(0, len(block["items"]) - DIGEST_BLOCK_LIMIT)
+            block["items"] = [
+                links_in_language(item, language) for item in block["items"][:DIGEST_BLOCK_LIMIT]
+            ]
         unsubscribe = [
             {
                 "category": str(Category(c).label),

@@ -359,3 +359,41 @@ def test_any_callers_template_gets_the_unsubscribe_footer_unless_transactional(
     [transactional] = _mails_to(provider)
     assert "unsubscribe" not in transactional.body
     assert "Patent training" in transactional.subject
+
+
+def test_a_long_digest_is_capped_and_a_broken_section_is_skipped(seeker, provider, on_commit):
+    preference_set(user=seeker, category=Category.CASES, frequency=Frequency.WEEKLY)
+    for n in range(25):
+        _notify([seeker], title=f"Case event {n:02d}", params={})
+
+    def broken(user, since):
+        raise RuntimeError("a bug in another app")
+
+    digest.register_section("Broken", broken)
+    try:
+        with on_commit():
+            summary = digests_send_weekly()
+    finally:
+        digest.unregister_section("Broken")
+    assert summary["sent"] >= 1
+    [weekly] = _mails_to(seeker)
+    assert "Case event 19" in weekly.body and "Case event 20" not in weekly.body
+    assert "… and 5 more." in weekly.body
+    assert _mails_to(provider) == []  # nothing for them, and the run went on past the failure
+
+
+def test_the_digest_hour_does_not_creep(seeker, on_commit):
+    preference_set(user=seeker, category=Category.CASES, frequency=Frequency.DAILY)
+    with freeze_time("2026-03-02 08:00:30"):
+        _notify([seeker], title="Monday", params={})
+        with on_commit():
+            digests_send_daily()
+    with freeze_time("2026-03-03 06:00:00"):
+        _notify([seeker], title="Tuesday", params={})
+        with on_commit():
+            digests_send_daily()
+        assert len(_mails_to(seeker)) == 1  # not two hours early
+    with freeze_time("2026-03-03 08:00:10"):  # the hourly job a few seconds early
+        with on_commit():
+            digests_send_daily()
+        assert len(_mails_to(seeker)) == 2
