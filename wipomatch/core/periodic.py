@@ -28,6 +28,8 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "suggestions-refresh", "wipomatch.matching.services.suggestions_refresh_stale", 900
     ),
+    PeriodicJob("digests-daily", "wipomatch.messaging.services.digests_send_daily", 3600),
+    PeriodicJob("digests-weekly", "wipomatch.messaging.services.digests_send_weekly", 3600),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 
