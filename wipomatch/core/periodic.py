@@ -28,6 +28,10 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "suggestions-refresh", "wipomatch.matching.services.suggestions_refresh_stale", 900
     ),
+    PeriodicJob(
+        "cases-reminders", "wipomatch.brokering.services.cases_send_reminders_and_lapse", 3600
+    ),
+    PeriodicJob("cases-follow-ups", "wipomatch.brokering.services.cases_follow_up_reminders", 3600),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 
