@@ -18,6 +18,8 @@ from wipomatch.api.base import LANGUAGE_PARAMETER, PublicReadOnlyAPIMixin
 from wipomatch.api.pagination import StandardPagination
 from wipomatch.listings.models import Kind, Listing
 from wipomatch.listings.permissions import can_see_listing
+from wipomatch.messaging.selectors import conversation_for, messages_for
+from wipomatch.messaging.services import conversation_open, message_post
 
 from . import permissions as perms
 from . import services
@@ -243,9 +245,6 @@ class MatchMessagesView(_CaseView):
                 )
                 % {"state": case.get_state_display()}
             )
-        from wipomatch.messaging.selectors import conversation_for
-        from wipomatch.messaging.services import conversation_open
-
         return conversation_for(case) or conversation_open(
             subject=case,
             organisations=[case.requesting_organisation, case.receiving_organisation],
@@ -271,8 +270,6 @@ class MatchMessagesView(_CaseView):
     )
     def get(self, request, pk: int):
         case = self.get_case(request, pk)
-        from wipomatch.messaging.selectors import messages_for
-
         conversation = self._conversation(request, case)
         messages = messages_for(conversation).select_related("author", "organisation")
         return Response(MessageSerializer(self._rows(messages), many=True).data)
@@ -286,8 +283,6 @@ class MatchMessagesView(_CaseView):
         case = self.get_case(request, pk)
         data = MessageCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        from wipomatch.messaging.services import message_post
-
         conversation = self._conversation(request, case)
         message = message_post(
             conversation=conversation, author=request.user, body=data.validated_data["body"]

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from wipomatch.members.models import Membership, Organisation
+from wipomatch.messaging.services import notify
 
 
 def organisation_people(organisation: Organisation | int, *, focal_points_only: bool = False):
@@ -40,20 +41,6 @@ def notify_people(
 ) -> None:
     users = list(users)
     if not users:
-        return
-    try:
-        from wipomatch.messaging.services import notify
-    except ImportError:  # messaging not merged yet: e-mail only
-        if email_template:
-            from wipomatch.core.mail import email_after_commit
-
-            for user in users:
-                email_after_commit(
-                    template=email_template,
-                    to=[user.email],
-                    language=user.preferred_language,
-                    context=email_context or {},
-                )
         return
     notify(
         recipients=users,

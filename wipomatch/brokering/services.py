@@ -27,6 +27,7 @@ from wipomatch.core.permissions import is_facilitator, require_facilitator
 from wipomatch.core.text import clean_plain_text
 from wipomatch.listings.models import Kind, Listing, Status
 from wipomatch.members.models import Organisation
+from wipomatch.messaging.services import conversation_open
 
 from . import permissions as perms
 from .models import (
@@ -364,15 +365,10 @@ def _make_mutual(case: MatchCase, *, actor, now) -> None:
     case.state = CaseState.MUTUAL
     case.mutual_at = now
     case.answered_at = case.answered_at or now
-    try:
-        from wipomatch.messaging.services import conversation_open
-    except ImportError:  # messaging not merged yet
-        conversation_open = None
-    if conversation_open is not None:
-        conversation_open(
-            subject=case,
-            organisations=[case.requesting_organisation, case.receiving_organisation],
-        )
+    conversation_open(
+        subject=case,
+        organisations=[case.requesting_organisation, case.receiving_organisation],
+    )
     contacts = case_contacts(case)
     for organisation in (case.requesting_organisation, case.receiving_organisation):
         other = _other(case, organisation.pk)

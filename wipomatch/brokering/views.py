@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
@@ -17,6 +18,9 @@ from wipomatch.core.permissions import require_facilitator
 from wipomatch.listings.models import Kind, Listing, Status
 from wipomatch.listings.permissions import can_see_listing
 from wipomatch.members.forms import organisation_type_choices, region_choices, theme_choices
+from wipomatch.messaging.forms import MessageForm
+from wipomatch.messaging.selectors import conversation_for, messages_for
+from wipomatch.messaging.services import conversation_open
 from wipomatch.reference.models import Country
 
 from . import permissions as perms
@@ -93,29 +97,20 @@ def express_interest(request, kind: str, pk: int):
 
 
 def _conversation_context(request, case, actions) -> dict:
+    """After mutual interest: the conversation between the two organisations (facilitators can
+    read it and join)."""
     if perms.MESSAGE not in actions:
         return {}
-    try:
-        from wipomatch.messaging.selectors import conversation_for, messages_for
-    except ImportError:
-        return {}
-    conversation = conversation_for(case)
-    if conversation is None:
-        return {}
-    context = {"conversation": conversation, "messages": messages_for(conversation)}
-    try:
-        from wipomatch.messaging.forms import MessageForm
-
-        context["form"] = MessageForm()
-    except ImportError:
-        pass
-    try:
-        from django.urls import reverse
-
-        context["post_url"] = reverse("messaging:conversation_post", args=[conversation.pk])
-    except Exception:  # noqa: BLE001 - the include works without a post URL
-        context["post_url"] = ""
-    return context
+    conversation = conversation_for(case) or conversation_open(
+        subject=case, organisations=[case.requesting_organisation, case.receiving_organisation]
+    )
+    return {
+        "conversation": conversation,
+        "conversation_messages": messages_for(conversation),
+        "form": MessageForm(),
+        "post_url": reverse("messaging:conversation_post", args=[conversation.pk]),
+        "next_url": reverse("brokering:case_detail", args=[case.pk]),
+    }
 
 
 def _case_context(request, case, **forms) -> dict:
