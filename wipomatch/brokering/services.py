@@ -73,7 +73,7 @@ def case_url(case: MatchCase) -> str:
 def _lock(case: MatchCase) -> MatchCase:
     """The case row, locked until the end of the transaction, with its current state."""
     return (
-        MatchCase.objects.select_for_update()
+        MatchCase.objects.select_for_update(of=("self",))
         .select_related("need", "offer", "requesting_organisation", "receiving_organisation")
         .get(pk=case.pk)
     )

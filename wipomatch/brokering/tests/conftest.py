@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import translation
 
 from wipomatch.listings.models import Status
@@ -17,6 +18,7 @@ from wipomatch.members.tests.factories import (
     OrganisationFactory,
     country,
 )
+from wipomatch.reference.models import Country
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +32,9 @@ def _clean_cache_and_language():
 
 @pytest.fixture
 def world(db):
+    if not Country.objects.exists():
+        # A transactional test elsewhere in the process may have flushed the reference data.
+        call_command("load_reference", verbosity=0)
     seeker_org = OrganisationFactory(name="Seeker IP Office", country=country("SN"))
     provider_org = OrganisationFactory(
         name="Provider Patent Office", country=country("BR"), org_type="ip-office"
