@@ -127,3 +127,24 @@ def interest_url(own, other) -> str:
 def open_case_between(own, other):
     need, offer = (own, other) if own.kind == Kind.NEED else (other, own)
     return open_case_for_pair(need.pk, offer.pk)
+
+
+@register.inclusion_tag("brokering/_responsiveness_panel.html", takes_context=True)
+def responsiveness_panel(context, organisation):
+    """Share of interests answered and median answer time, for members and facilitators."""
+    from wipomatch.listings.permissions import is_member
+
+    from ..selectors import organisation_responsiveness
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not is_member(user) or not organisation.is_approved:
+        return {"show": False}
+    stats = organisation_responsiveness(organisation.pk)
+    share = stats.share_answered
+    return {
+        "show": True,
+        "stats": stats,
+        "percent": round(share * 100) if share is not None else None,
+        "median_days": round(stats.median_days, 1) if stats.median_days is not None else None,
+    }
