@@ -284,3 +284,49 @@ def test_conversation_page_links_back_to_the_case(client, world):
     assert f"Case #{case.pk}: Seeker IP Office and Provider Patent Office" in page
     client.force_login(world.outsider)
     assert client.get(reverse("messaging:conversation", args=[conversation.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "state", ["proposed", "interest", "mutual", "agreement", "declined", "withdrawn", "lapsed"]
+)
+def test_case_page_in_every_state(client, world, state):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    if state == "proposed":
+        case = services.match_propose(
+            facilitator=world.facilitator, need=world.need, offer=world.offer, message="Meet"
+        )
+    elif state == "agreement":
+        case = to_agreement(world)
+    else:
+        case = express(world)
+        if state == "mutual":
+            case = services.match_accept(user=world.provider, case=case)
+        elif state == "declined":
+            case = services.match_decline(
+                user=world.provider, case=case, reason="other", comment="Not this year"
+            )
+        elif state == "withdrawn":
+            case = services.match_withdraw(user=world.seeker, case=case)
+        elif state == "lapsed":
+            services.cases_send_reminders_and_lapse(now=timezone.now() + timedelta(days=31))
+    case.refresh_from_db()
+    assert case.state == state
+    url = reverse("brokering:case_detail", args=[case.pk])
+    for user in (world.facilitator, world.seeker, world.provider):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert f'data-case-state="{state}"' in page
+        if user == world.facilitator and state in ("declined", "lapsed"):
+            assert reverse("brokering:case_reopen", args=[case.pk]) in page
+    client.force_login(world.facilitator)
+    response = client.post(reverse("brokering:case_reopen", args=[case.pk]), {"reopen-message": ""})
+    case.refresh_from_db()
+    if state in ("declined", "lapsed"):
+        assert response.status_code == 302 and case.state == "interest"
+    else:
+        assert response.status_code == 400 and case.state == state
