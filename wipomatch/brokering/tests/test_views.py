@@ -330,3 +330,20 @@ def test_case_page_in_every_state(client, world, state):
         assert response.status_code == 302 and case.state == "interest"
     else:
         assert response.status_code == 400 and case.state == state
+
+
+def test_suggestions_offer_interest_to_members_and_a_proposal_to_facilitators(client, world):
+    from wipomatch.matching.services import suggestions_refresh_for_listing
+
+    suggestions_refresh_for_listing(listing_id=world.need.pk)
+    url = reverse("matching:suggestions", args=[world.need.pk])
+    client.force_login(world.seeker)
+    page = client.get(url).content.decode()
+    assert reverse("brokering:express_interest", args=["offer", world.offer.pk]) in page
+    client.force_login(world.facilitator)
+    page = client.get(url).content.decode()
+    assert f"{reverse('brokering:propose')}?need={world.need.pk}&amp;offer={world.offer.pk}" in page
+    response = client.get(
+        f"{reverse('brokering:propose')}?need={world.need.pk}&offer={world.offer.pk}"
+    )
+    assert f'value="{world.need.pk}"' in response.content.decode()
