@@ -173,6 +173,7 @@ def initiative_filter(qs: QuerySet[Initiative], f: InitiativeFilters) -> QuerySe
         )
         qs = qs.filter(
             Q(pk__in=countries.filter(in_region).values("initiative_id"))
+            | Q(pk__in=Party.objects.filter(in_region).values("initiative_id"))
             | Q(
                 pk__in=Initiative.regions.through.objects.filter(region__code=f.region).values(
                     "initiative_id"

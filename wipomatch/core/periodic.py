@@ -28,6 +28,9 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "suggestions-refresh", "wipomatch.matching.services.suggestions_refresh_stale", 900
     ),
+    PeriodicJob(
+        "initiatives-reporting-cycle", "wipomatch.cooperation.services.reporting_cycle_run", 3600
+    ),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 
