@@ -237,3 +237,18 @@ def overdue_initiatives() -> QuerySet[Initiative]:
         .select_related("organisation")
         .order_by("overdue_since", "next_report_due")
     )
+
+
+def agreed_cases_without_initiative(user) -> list:
+    """The user's organisations' cases closed with an agreement that are not an initiative yet."""
+    from wipomatch.brokering.models import CaseState, MatchCase
+
+    orgs = _member_org_ids(user)
+    if not orgs:
+        return []
+    return list(
+        MatchCase.objects.filter(state=CaseState.AGREEMENT, initiative__isnull=True)
+        .filter(Q(requesting_organisation_id__in=orgs) | Q(receiving_organisation_id__in=orgs))
+        .select_related("need", "offer")
+        .order_by("-closed_at", "-id")[:20]
+    )

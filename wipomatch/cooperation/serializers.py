@@ -92,6 +92,9 @@ class InitiativeSerializer(serializers.ModelSerializer):
     regions = serializers.SerializerMethodField()
     results = serializers.SerializerMethodField()
     budget = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    source_case = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text=_("Id of the brokering case it came from.")
+    )
 
     class Meta:
         model = Initiative
@@ -123,6 +126,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
             "next_report_due",
             "inactive",
             "published_at",
+            "source_case",
             "results",
         ]
 

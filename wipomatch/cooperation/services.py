@@ -1018,3 +1018,78 @@ def modality_preview(*, parties: list[dict]) -> ModalityResult:
             for p in parties
         ]
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# From an agreed case
+
+
+def _term_slugs(listing, kind: str) -> list[str]:
+    if listing is None:
+        return []
+    return [t.slug for t in listing.terms.all() if t.kind == kind]
+
+
+@transaction.atomic
+def initiative_from_case(*, actor, case) -> Initiative:
+    """Turn a match case closed with an agreement into a draft initiative, pre-filled from the
+    need and the offer: the need's organisation benefits, the offer's provides; themes, IP areas,
+    SDGs and countries from both. One initiative per case (the existing one is returned)."""
+    from wipomatch.brokering.models import CaseState
+    from wipomatch.brokering.permissions import case_sides_of
+
+    if case.state != CaseState.AGREEMENT:
+        raise ValidationError(_("Only a case closed with an agreement becomes an initiative."))
+    if not (is_facilitator(actor) or case_sides_of(actor, case)):
+        raise PermissionDenied
+    existing = Initiative.objects.filter(source_case=case).first()
+    if existing is not None:
+        return existing
+    need, offer = case.need, case.offer
+    parties = []
+    if need is not None:
+        parties.append(PartyData(role=Role.BENEFICIARY, organisation=need.organisation_id))
+    if offer is not None:
+        parties.append(PartyData(role=Role.PROVIDER, organisation=offer.organisation_id))
+    listings = [x for x in (need, offer) if x is not None]
+    title = (need or offer).title if listings else _("Initiative from an agreed case")
+    summary = (need.summary if need else "") or (offer.summary if offer else "") or title
+
+    def merged(kind):
+        return list(dict.fromkeys(s for x in listings for s in _term_slugs(x, kind)))
+
+    countries = list(dict.fromkeys(c.iso2 for x in listings[:1] for c in x.countries.all()))
+    data = InitiativeData(
+        title=title,
+        summary=summary,
+        description=case.outcome_note or "",
+        language=(need or offer).language if listings else "en",
+        planned_start=getattr(case, "expected_start", None),
+        themes=merged(VocabularyTerm.Kind.THEME),
+        ip_areas=merged(VocabularyTerm.Kind.IP_AREA),
+        sdg_goals=list(dict.fromkeys(g.number for x in listings for g in x.sdg_goals.all())),
+        countries=countries,
+    )
+    organisation = need.organisation if need is not None else case.requesting_organisation
+    if not is_facilitator(actor):
+        mine = set(Membership.objects.filter(user=actor).values_list("organisation_id", flat=True))
+        for candidate in (need, offer):
+            if candidate is not None and candidate.organisation_id in mine:
+                organisation = candidate.organisation
+                break
+    initiative = initiative_create(
+        actor=actor, data=data, parties=parties, organisation=organisation
+    )
+    Initiative.objects.filter(pk=initiative.pk).update(source_case=case)
+    initiative.source_case = case
+    audit_record(
+        target=initiative,
+        actor=actor,
+        action="created_from_case",
+        data={
+            "case": case.pk,
+            "need": getattr(need, "pk", None),
+            "offer": getattr(offer, "pk", None),
+        },
+    )
+    return initiative

@@ -13,6 +13,7 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("modality-preview/", views.modality_preview, name="modality_preview"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("from-case/<int:case_pk>/", views.from_case, name="from_case"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/submit/", views.submit, name="submit"),

@@ -33,9 +33,10 @@ from .forms import (
     parties_of,
     party_initial,
 )
-from .models import Indicator, OrganisationType
+from .models import Indicator, Modality, OrganisationType
 from .selectors import (
     InitiativeFilters,
+    agreed_cases_without_initiative,
     get_initiative_for_user,
     get_report_for_user,
     initiatives_for_review,
@@ -194,6 +195,7 @@ def _preview_context(formset) -> dict:
     return {
         "preview": result,
         "preview_reason": render_reason(result.reason.as_dict()),
+        "preview_label": Modality(result.modality).label,
         "preview_count": len(parties),
     }
 
@@ -248,6 +250,7 @@ def _save_form(request, initiative=None):
             else {
                 "preview": initiative,
                 "preview_reason": render_reason(initiative.modality_reason),
+                "preview_label": Modality(initiative.modality_derived).label,
                 "preview_count": initiative.parties.count(),
             }
         )
@@ -424,7 +427,12 @@ def mine(request):
     return render(
         request,
         "cooperation/mine.html",
-        {"page_obj": page, "initiatives": page.object_list, "page_range": page_range},
+        {
+            "page_obj": page,
+            "initiatives": page.object_list,
+            "page_range": page_range,
+            "agreed_cases": agreed_cases_without_initiative(request.user),
+        },
     )
 
 
@@ -440,3 +448,25 @@ def review_queue(request):
             "overdue": overdue_initiatives(),
         },
     )
+
+
+@login_required
+@require_POST
+def from_case(request, case_pk):
+    """Turn an agreed case into a pre-filled draft initiative, then edit it."""
+    from wipomatch.brokering.selectors import get_case_for_user
+
+    case = get_case_for_user(request.user, case_pk)
+    try:
+        initiative = services.initiative_from_case(actor=request.user, case=case)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("brokering:case_detail", case.pk)
+    messages.success(
+        request,
+        _(
+            "The initiative is pre-filled from the agreement: check it, add parties, then submit it."
+        ),
+    )
+    return redirect("cooperation:edit", initiative.pk)
