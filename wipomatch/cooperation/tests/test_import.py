@@ -89,7 +89,8 @@ def test_a_malformed_file_is_rejected_row_by_row_and_leaves_nothing(client):
     assert not Initiative.objects.exists()  # ...and is not created either
     assert not Party.objects.exists()
     body = response.content.decode()
-    assert "rien" in body.lower() or "aucun" in body.lower() or "nothing" in body.lower()
+    assert "rien n'a été importé" in body or "rien n&#x27;a été importé" in body
+    assert "Cette colonne est obligatoire." in body
 
 
 def test_unknown_codes_name_their_column_and_value():
