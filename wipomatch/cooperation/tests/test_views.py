@@ -279,3 +279,11 @@ def test_submit_report_and_review_through_pages(client, team):
     assert response.status_code == 302
     body = client.get(reverse("cooperation:detail", args=[initiative.pk])).content.decode()
     assert ">8.00<" in body or "8.00" in body
+
+
+def test_history_is_shown_in_the_reader_language(client, team):
+    initiative = make_initiative(team, submitted=True)
+    client.force_login(team["facilitator"])
+    body = client.get(f"/fr/initiatives/{initiative.pk}/").content.decode()
+    assert "Soumis pour examen" in body or "Soumise pour examen" in body
+    assert "submitted</td>" not in body
