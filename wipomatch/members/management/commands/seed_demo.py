@@ -60,3 +60,4 @@ class Command(BaseCommand):
         call_command(
             "seed_demo_listings", force=True, verbosity=options["verbosity"], stdout=self.stdout
         )
+        call_command("seed_demo_stories", verbosity=options["verbosity"], stdout=self.stdout)
