@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from wipomatch.brokering.demo import seed_demo_brokering
 from wipomatch.members.demo import ACCOUNTS, DEMO_PASSWORD, ReferenceDataMissing, seed_demo
 
 
@@ -60,4 +61,5 @@ class Command(BaseCommand):
         call_command(
             "seed_demo_listings", force=True, verbosity=options["verbosity"], stdout=self.stdout
         )
+        seed_demo_brokering(log=write)
         call_command("seed_demo_stories", verbosity=options["verbosity"], stdout=self.stdout)
