@@ -12,7 +12,7 @@ from wipomatch.reference.models import VocabularyTerm
 
 from .images import MAX_BYTES
 from .models import STORY_LANGUAGES, Kind, Story
-from .selectors import StoryFilters
+from .selectors import StoryFilters, linkable_initiatives
 from .services import KeyResultData, StoryData
 
 KEY_RESULT_ROWS = 4
@@ -109,9 +109,20 @@ class StoryForm(StyledForm):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
+    initiatives = forms.MultipleChoiceField(
+        label=_("Initiatives this story comes from"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         vocabularies = vocabulary_choices()
+        initiatives = [(str(i.pk), i.title) for i in linkable_initiatives(organisation)]
+        if initiatives:
+            self.fields["initiatives"].choices = initiatives
+        else:
+            del self.fields["initiatives"]
         self.fields["themes"].choices = vocabularies.get(VocabularyTerm.Kind.THEME, [])
         self.fields["ip_areas"].choices = vocabularies.get(VocabularyTerm.Kind.IP_AREA, [])
         self.fields["countries"].choices = country_choices()
@@ -153,6 +164,7 @@ class StoryForm(StyledForm):
             "countries": [c.iso2 for c in story.countries.all()],
             "sdg_goals": [str(g.number) for g in story.sdg_goals.all()],
             "organisations_involved": [str(o.pk) for o in story.organisations_involved.all()],
+            "initiatives": [str(i.pk) for i in story.initiatives.all()],
         }
         for i, result in enumerate(story.key_results.all()[:KEY_RESULT_ROWS], start=1):
             initial[f"figure_{i}"] = result.figure_display
@@ -183,6 +195,7 @@ class StoryForm(StyledForm):
             countries=data["countries"],
             sdg_goals=[int(n) for n in data.get("sdg_goals") or []],
             organisations_involved=[int(pk) for pk in data.get("organisations_involved") or []],
+            initiatives=[int(pk) for pk in data.get("initiatives") or []],
             key_results=results,
         )
 
@@ -219,4 +232,16 @@ class ReviewForm(StyledForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when you ask for changes or reject the story."),
+    )
+
+
+class ContactTeamForm(StyledForm):
+    message = forms.CharField(
+        label=_("Your message to the team"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Say who you are and what you would like to learn or do together. The team sees "
+            "your organisation's name; e-mail addresses are shared only if they accept."
+        ),
     )

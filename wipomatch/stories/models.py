@@ -87,6 +87,13 @@ class Story(TimeStampedModel):
     sdg_goals = models.ManyToManyField(
         "reference.SdgGoal", verbose_name=_("SDG goals"), blank=True, related_name="stories"
     )
+    initiatives = models.ManyToManyField(
+        "cooperation.Initiative",
+        verbose_name=_("initiatives"),
+        blank=True,
+        related_name="stories",
+        help_text=_("The cooperation initiatives this story comes from."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

@@ -17,6 +17,7 @@ ACTIONS = (
     "reject",
     "add_version",
     "manage_images",
+    "contact",
 )
 
 
@@ -66,4 +67,13 @@ def story_allowed_actions(user, story: Story) -> frozenset[str]:
         allowed.add("reject")
     if author and status != Status.REJECTED and story.organisation.is_approved:
         allowed.add("add_version")
+    if (
+        status == Status.PUBLISHED
+        and not author
+        and story.organisation.is_approved
+        and writing_membership(user) is not None
+    ):
+        # A member of another organisation may ask the team behind the story to get in touch
+        # (brokering's contact request: contacts are shared only if the team accepts).
+        allowed.add("contact")
     return frozenset(allowed)

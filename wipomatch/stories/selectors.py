@@ -419,6 +419,45 @@ def stories_related_to_listing(listing, *, limit: int = 3) -> list[Story]:
     return items
 
 
+def linkable_initiatives(organisation):
+    """Published initiatives a story of `organisation` may name: those it is responsible for
+    or a party to."""
+    from wipomatch.cooperation.models import Initiative
+
+    return (
+        Initiative.objects.published()
+        .filter(Q(organisation=organisation) | Q(parties__organisation=organisation))
+        .distinct()
+        .order_by("title")
+    )
+
+
+def stories_for_initiative(initiative, *, limit: int = 6) -> list[Story]:
+    return _published_items(Story.objects.published().filter(initiatives=initiative), limit)
+
+
+def open_contact_request(user, story: Story):
+    """The open request of the user's organisation to the team behind the story, if any."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from wipomatch.brokering.models import CaseKind, MatchCase
+    from wipomatch.brokering.permissions import user_organisation_ids
+
+    org_ids = user_organisation_ids(user)
+    if not org_ids:
+        return None
+    return (
+        MatchCase.objects.open()
+        .filter(
+            kind=CaseKind.CONTACT,
+            requesting_organisation_id__in=org_ids,
+            subject_content_type=ContentType.objects.get_for_model(Story),
+            subject_object_id=str(story.pk),
+        )
+        .first()
+    )
+
+
 def stories_of_user(user) -> QuerySet[Story]:
     """The stories of the user's organisation(s), every status."""
     if not getattr(user, "is_authenticated", False):

@@ -130,6 +130,21 @@ def _absolute(context, path: str) -> str:
     return request.build_absolute_uri(path) if request else path
 
 
+class StoryInitiativeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField(help_text=_("The initiative's page."))
+    api_url = serializers.SerializerMethodField(help_text=_("The initiative in the API."))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, initiative) -> str:
+        return _absolute(self.context, reverse("cooperation:detail", args=[initiative.pk]))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, initiative) -> str:
+        return _absolute(self.context, f"/api/v1/initiatives/{initiative.pk}/")
+
+
 class StorySerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     url = serializers.SerializerMethodField(help_text=_("The story's page."))
@@ -150,6 +165,9 @@ class StorySerializer(serializers.Serializer):
     images = StoryImageSerializer(many=True, source="images.all")
     versions = serializers.SerializerMethodField(
         help_text=_("The published versions of this story in other languages.")
+    )
+    initiatives = serializers.SerializerMethodField(
+        help_text=_("The published cooperation initiatives this story comes from.")
     )
     published_at = serializers.DateTimeField(allow_null=True)
 
@@ -174,6 +192,11 @@ class StorySerializer(serializers.Serializer):
                 .only("pk", "language", "title")
             )
         return versions
+
+    @extend_schema_field(StoryInitiativeSerializer(many=True))
+    def get_initiatives(self, story) -> list[dict]:
+        initiatives = [i for i in story.initiatives.all() if i.is_published]
+        return StoryInitiativeSerializer(initiatives, many=True, context=self.context).data
 
     @extend_schema_field(StoryVersionSerializer(many=True))
     def get_versions(self, story) -> list[dict]:

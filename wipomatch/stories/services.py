@@ -27,6 +27,7 @@ from .images import clean_image
 from .models import STORY_LANGUAGES, KeyResult, Kind, Status, Story, StoryImage
 from .permissions import is_story_author, story_allowed_actions
 from .rendering import has_dangerous_scheme
+from .selectors import linkable_initiatives
 
 MAX_KEY_RESULTS = 8
 MAX_IMAGES = 8
@@ -52,6 +53,7 @@ class StoryData:
     sdg_goals: list[int] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)  # ISO alpha-2
     organisations_involved: list[int] = field(default_factory=list)
+    initiatives: list[int] = field(default_factory=list)
     key_results: list[KeyResultData] = field(default_factory=list)
 
 
@@ -62,6 +64,7 @@ class _Clean:
     sdg_goals: list
     countries: list
     organisations: list
+    initiatives: list
     key_results: list
 
 
@@ -117,6 +120,12 @@ def _validate(data: StoryData, *, owner: Organisation) -> _Clean:
     organisations = list(Organisation.objects.approved().filter(pk__in=ids))
     if len(organisations) != len(ids):
         errors["organisations_involved"] = [_("Choose member organisations from the list.")]
+    wanted = set(data.initiatives or [])
+    initiatives = list(linkable_initiatives(owner).filter(pk__in=wanted))
+    if len(initiatives) != len(wanted):
+        errors["initiatives"] = [
+            _("Choose published initiatives in which your organisation took part.")
+        ]
     results = []
     for index, item in enumerate((data.key_results or [])[: MAX_KEY_RESULTS + 1]):
         label = clean_plain_text(item.label)[:200]
@@ -156,6 +165,7 @@ def _validate(data: StoryData, *, owner: Organisation) -> _Clean:
         sdg_goals=goals,
         countries=countries,
         organisations=organisations,
+        initiatives=initiatives,
         key_results=results,
     )
 
@@ -169,6 +179,7 @@ def _store(story: Story, clean: _Clean) -> None:
     story.sdg_goals.set(clean.sdg_goals)
     story.countries.set(clean.countries)
     story.organisations_involved.set(clean.organisations)
+    story.initiatives.set(clean.initiatives)
     story.key_results.all().delete()
     for result in clean.key_results:
         result.story = story
@@ -417,4 +428,17 @@ def story_image_remove(*, user, image: StoryImage) -> None:
     transaction.on_commit(lambda: storage.delete(name))
     audit_record(
         target=story, actor=user, action="image_removed", to_state=story.status, data={"image": pk}
+    )
+
+
+def story_contact_team(*, user, story: Story, message: str):
+    """Ask the organisation behind a published story to get in touch. Brokering's contact
+    request: the team is told and answers; contact details are shared only if it accepts, and
+    a conversation opens then. Returns the case."""
+    from wipomatch.brokering.services import contact_request_create
+
+    if "contact" not in story_allowed_actions(user, story):
+        raise PermissionDenied
+    return contact_request_create(
+        user=user, organisation=story.organisation, subject=story, message=message
     )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.story_edit, name="edit"),
     path("<int:pk>/versions/new/", views.story_add_version, name="add_version"),
     path("<int:pk>/submit/", views.story_submit, name="submit"),
+    path("<int:pk>/contact/", views.story_contact, name="contact"),
     path("<int:pk>/review/", views.story_review, name="review"),
     path("<int:pk>/images/", views.story_image_upload, name="image_upload"),
     path("images/<int:pk>/delete/", views.story_image_delete, name="image_delete"),

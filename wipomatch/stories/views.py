@@ -23,13 +23,14 @@ from wipomatch.core.permissions import require_facilitator
 from wipomatch.listings.models import LISTING_LANGUAGES
 
 from . import services
-from .forms import ReviewForm, StoryBrowseForm, StoryForm, StoryImageForm
+from .forms import ContactTeamForm, ReviewForm, StoryBrowseForm, StoryForm, StoryImageForm
 from .models import Status, Story
-from .permissions import story_allowed_actions, writing_membership
+from .permissions import can_change_story, story_allowed_actions, writing_membership
 from .rendering import render_markdown
 from .selectors import (
     get_story_for_user,
     get_story_image_for_user,
+    open_contact_request,
     reader_language,
     stories_for_review,
     stories_of_user,
@@ -194,20 +195,14 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if mine is not None and mine.pk != story.pk:
             return redirect("stories:detail", pk=mine.pk)
     allowed = story_allowed_actions(user, story)
-    can_change = (
-        bool(allowed)
-        or user.is_authenticated
-        and (
-            getattr(user, "is_facilitator", False)
-            or story.organisation.memberships.filter(user=user).exists()
-        )
-    )
+    can_change = can_change_story(user, story)
     versions = story_versions(story, user)
     images = list(story.images.all())
     context = {
         "story": story,
         "body_html": render_markdown(story.body),
         "allowed": allowed,
+        "manage_actions": allowed - {"contact"},
         "can_change": can_change,
         "versions": [
             {"story": v, "name": LANGUAGE_NAMES.get(v.language, v.language)} for v in versions
@@ -219,6 +214,8 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "badge": STATUS_BADGES.get(story.status, "text-bg-secondary"),
         "audit": _audit_rows(story) if can_change else None,
         "image_form": StoryImageForm() if "manage_images" in allowed else None,
+        "contact_form": ContactTeamForm() if "contact" in allowed else None,
+        "open_request": open_contact_request(user, story) if "contact" in allowed else None,
         "missing_languages": [
             (code, name)
             for code, name in LISTING_LANGUAGES
@@ -431,3 +428,30 @@ def story_review(request: HttpRequest, pk: int) -> HttpResponse:
         "language_name": LANGUAGE_NAMES.get(story.language, story.language),
     }
     return render(request, "stories/review.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def story_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Contact the team behind this story": a brokering contact request (consent first)."""
+    story = get_story_for_user(request.user, pk)
+    form = ContactTeamForm(request.POST)
+    detail = f"{reverse('stories:detail', args=[story.pk])}?chosen=1"
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(detail)
+    try:
+        case = services.story_contact_team(
+            user=request.user, story=story, message=form.cleaned_data["message"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(detail)
+    messages.success(
+        request,
+        _(
+            "Your request is sent. The team is told and will answer here; contact details are "
+            "shared only if they accept."
+        ),
+    )
+    return redirect("brokering:case_detail", pk=case.pk)

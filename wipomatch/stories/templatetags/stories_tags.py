@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 
 from wipomatch.listings.models import LISTING_LANGUAGES
 
-from ..selectors import stories_for_country, stories_for_theme, stories_related_to_listing
+from ..selectors import (
+    stories_for_country,
+    stories_for_initiative,
+    stories_for_theme,
+    stories_related_to_listing,
+)
 
 register = template.Library()
 
@@ -68,4 +73,13 @@ def related_stories(listing, limit: int = 3):
         "section_title": _("How others solved similar problems"),
         "section_intro": _("Stories and best practices close to this listing."),
         "more_url": reverse("stories:list"),
+    }
+
+
+@register.inclusion_tag("stories/_section.html")
+def initiative_stories(initiative, limit: int = 6):
+    return {
+        "stories": stories_for_initiative(initiative, limit=limit),
+        "section_id": "stories-heading",
+        "section_title": _("Stories from this initiative"),
     }
