@@ -14,7 +14,12 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from wipomatch.api.base import LANGUAGE_PARAMETER, PublicReadOnlyAPIMixin
 from wipomatch.listings.models import ui_to_listing_language
 
-from .selectors import StoryFilters, story_card_queryset, story_search
+from .selectors import (
+    StoryFilters,
+    attach_published_versions,
+    story_card_queryset,
+    story_search,
+)
 from .serializers import StoryFilterSerializer, StoryPageSerializer, StorySerializer
 
 
@@ -47,7 +52,9 @@ class StoryViewSet(PublicReadOnlyAPIMixin, viewsets.ReadOnlyModelViewSet):
         return (
             story_card_queryset()
             .filter(status="published")
-            .prefetch_related("sdg_goals", "key_results", "organisations_involved__country")
+            .prefetch_related(
+                "sdg_goals", "key_results", "organisations_involved__country", "initiatives"
+            )
         )
 
     def list(self, request, *args, **kwargs):
@@ -66,13 +73,18 @@ class StoryViewSet(PublicReadOnlyAPIMixin, viewsets.ReadOnlyModelViewSet):
         page_number, page_size = params["page"], params["page_size"]
         language = ui_to_listing_language(self.response_language)
         result = story_search(
-            filters=filters, page=page_number, page_size=page_size, language=language
+            filters=filters,
+            page=page_number,
+            page_size=page_size,
+            language=language,
+            with_facets=False,
         )
         if page_number > result.num_pages:
             raise exceptions.NotFound(_("Invalid page."))
         items = list(self.get_queryset().filter(pk__in=[s.pk for s in result.items]))
         by_id = {s.pk: s for s in items}
         ordered = [by_id[s.pk] for s in result.items if s.pk in by_id]
+        attach_published_versions(ordered)
         data = StorySerializer(ordered, many=True, context={"request": request}).data
         return Response(
             {

@@ -110,6 +110,19 @@ def story_versions(story: Story, user=None) -> list[Story]:
     return sorted(qs, key=lambda s: order.get(s.language, 99))
 
 
+def attach_published_versions(stories: list[Story]) -> None:
+    """Set `published_versions` (the other published versions) on each story, in one query."""
+    by_group: dict = {}
+    for version in (
+        Story.objects.published()
+        .filter(group__in={s.group for s in stories})
+        .only("pk", "group", "language", "title")
+    ):
+        by_group.setdefault(version.group, []).append(version)
+    for story in stories:
+        story.published_versions = [v for v in by_group.get(story.group, []) if v.pk != story.pk]
+
+
 def version_for_reader(story: Story, language: str | None = None) -> Story | None:
     """The published version of the story in the reader's language, if there is one."""
     language = language or reader_language()
@@ -227,7 +240,12 @@ def _relevance(query: str, candidates: list[Story]) -> np.ndarray:
 
 
 def story_search(
-    *, filters: StoryFilters, page: int = 1, page_size: int = 12, language: str | None = None
+    *,
+    filters: StoryFilters,
+    page: int = 1,
+    page_size: int = 12,
+    language: str | None = None,
+    with_facets: bool = True,
 ) -> StoryPage:
     """One page of published stories (one item per story, in the reader's language when
     possible) matching the filters and, across languages, the text query."""
@@ -268,7 +286,7 @@ def story_search(
     items = cards(page_ids, language=language)
     for item in items:
         item.relevance = scores.get(item.group)
-    facets = story_facets(ids, language_rows=rows)
+    facets = story_facets(ids, language_rows=rows) if with_facets else {}
     return StoryPage(
         items=items,
         total=total,

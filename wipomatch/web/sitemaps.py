@@ -2,7 +2,7 @@
 the robots.txt that names it.
 
 Public pages: home and the browse pages, published needs and offers, published stories,
-approved member organisations, theme and country pages.
+published initiatives, approved member organisations, theme and country pages.
 """
 
 from django.contrib.sitemaps import Sitemap
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from wipomatch.cooperation.models import Initiative
 from wipomatch.listings.models import Kind, Listing, Status
 from wipomatch.members.models import Organisation
 from wipomatch.reference.models import Country, VocabularyTerm
@@ -33,6 +34,7 @@ class StaticPagesSitemap(_I18nSitemap):
             "listings:need_list",
             "listings:offer_list",
             "stories:list",
+            "cooperation:directory",
             "members:directory",
             "members:criteria",
             "web:about",
@@ -68,6 +70,19 @@ class StorySitemap(_I18nSitemap):
 
     def location(self, item):
         return reverse("stories:detail", args=[item.pk])
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class InitiativeSitemap(_I18nSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Initiative.objects.published().only("pk", "updated_at").order_by("pk")
+
+    def location(self, item):
+        return reverse("cooperation:detail", args=[item.pk])
 
     def lastmod(self, item):
         return item.updated_at
@@ -114,6 +129,7 @@ SITEMAPS = {
     "pages": StaticPagesSitemap,
     "needs-offers": ListingSitemap,
     "stories": StorySitemap,
+    "initiatives": InitiativeSitemap,
     "organisations": OrganisationSitemap,
     "themes": ThemeSitemap,
     "countries": CountrySitemap,

@@ -124,3 +124,14 @@ def test_anonymous_visitor_is_asked_to_sign_in(client, published_story):
 
 def test_story_data_initiatives_default_to_none():
     assert story_data().initiatives == []
+
+
+def test_sitemap_lists_published_initiatives_only(client, team):
+    from lxml import etree
+
+    root = etree.fromstring(client.get("/sitemap.xml").content)
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    locations = {u.findtext(f"{ns}loc") for u in root.findall(f"{ns}url")}
+    assert f"http://testserver/fr/initiatives/{team['initiative'].pk}/" in locations
+    assert f"http://testserver/fr/initiatives/{team['draft_initiative'].pk}/" not in locations
+    assert "http://testserver/en/initiatives/" in locations

@@ -231,3 +231,18 @@ def test_sitemap_lists_public_pages_with_hreflang_and_robots_names_it(client):
     )
     hreflangs = {link.get("hreflang") for link in url.findall(f"{XHTML}link")}
     assert {"ar", "zh-hans", "en", "fr", "ru", "es"} <= hreflangs
+
+
+def test_list_page_and_api_query_counts_do_not_grow_with_the_page(
+    client, django_assert_max_num_queries
+):
+    for i in range(3):
+        story_factory(status=Status.PUBLISHED, title=f"Coffee story {i}")
+    with django_assert_max_num_queries(40) as small:
+        client.get("/en/stories/")
+    for i in range(12):
+        story_factory(status=Status.PUBLISHED, title=f"More coffee story {i}", countries=["KE"])
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get("/en/stories/")
+    with django_assert_max_num_queries(30):
+        client.get("/api/v1/stories/")
