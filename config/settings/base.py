@@ -191,6 +191,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ModalityEnum": "wipomatch.cooperation.models.Modality.choices",
+        "ActivityStatusEnum": "wipomatch.cooperation.models.ActivityStatus.choices",
+    },
 }
 
 # --- Platform --------------------------------------------------------------------------------

@@ -258,6 +258,16 @@ class InitiativeFilterSerializer(serializers.Serializer):
         return value
 
 
+@extend_schema_field({"type": "string", "enum": list(rule.ORGANISATION_TYPES)})
+class OrganisationTypeField(serializers.CharField):
+    pass
+
+
+@extend_schema_field({"type": "string", "enum": list(rule.ROLES)})
+class RoleField(serializers.CharField):
+    pass
+
+
 class PreviewPartySerializer(serializers.Serializer):
     country = serializers.CharField(
         allow_null=True,
@@ -265,12 +275,13 @@ class PreviewPartySerializer(serializers.Serializer):
         max_length=8,
         help_text=_("ISO 3166-1 alpha-2 code; null for an intergovernmental organisation."),
     )
-    organisation_type = serializers.CharField(
+    organisation_type = OrganisationTypeField(
         max_length=40,
         help_text=_("One of: %(values)s.") % {"values": ", ".join(rule.ORGANISATION_TYPES)},
     )
-    role = serializers.CharField(
-        max_length=40, help_text=_("One of: %(values)s.") % {"values": ", ".join(rule.ROLES)}
+    role = RoleField(
+        max_length=40,
+        help_text=_("One of: %(values)s.") % {"values": ", ".join(rule.ROLES)},
     )
     name = serializers.CharField(
         required=False,

@@ -636,6 +636,20 @@ def initiative_submit(*, actor, initiative: Initiative) -> Initiative:
     return initiative
 
 
+def initiative_mark_submitted(*, actor, initiative: Initiative) -> Initiative:
+    """Staff importing initiatives skip the members' submission step (audited, no e-mail)."""
+    require_facilitator(actor)
+    initiative.submitted_at = timezone.now()
+    _transition(
+        initiative,
+        actor=actor,
+        to=ReviewStatus.SUBMITTED,
+        action="submitted",
+        fields=["submitted_at"],
+    )
+    return initiative
+
+
 def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year = day.year + month // 12

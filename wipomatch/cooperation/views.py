@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,10 +20,11 @@ from wipomatch.core.audit import audit_trail_for
 from wipomatch.core.forms import apply_service_errors
 from wipomatch.core.permissions import is_facilitator, require_facilitator
 
+from . import importer, services
 from . import permissions as perms
-from . import services
 from .forms import (
     DirectoryFilterForm,
+    ImportForm,
     InitiativeForm,
     OverrideForm,
     PartyFormSet,
@@ -470,3 +472,41 @@ def from_case(request, case_pk):
         ),
     )
     return redirect("cooperation:edit", initiative.pk)
+
+
+@login_required
+def import_initiatives(request):
+    """Staff upload a CSV / XLSX file; every row is checked, and either all rows are created or
+    none (a dry run creates none either way)."""
+    require_facilitator(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    file_error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = importer.read_upload(upload.name, upload.read(importer.MAX_BYTES + 1))
+        except importer.UnreadableFile as error:
+            file_error = str(error)
+        else:
+            report = importer.initiatives_import(
+                actor=request.user, rows=rows, dry_run=form.cleaned_data["dry_run"]
+            )
+    return render(
+        request,
+        "cooperation/import.html",
+        {"form": form, "report": report, "file_error": file_error},
+    )
+
+
+@login_required
+def import_template(request, fmt):
+    require_facilitator(request.user)
+    if fmt == "xlsx":
+        content = importer.template_xlsx()
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content, mime = importer.template_csv(), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="initiatives-template.{fmt}"'
+    return response

@@ -117,10 +117,10 @@ def test_withdraw_only_by_the_initiator(client, world, role, state):
 @pytest.mark.parametrize(
     "name,data",
     [
-        ("case_note", {"body": "Called the provider."}),
+        ("case_note", {"note-body": "Called the provider."}),
         ("case_follow_up", {"follow_up_on": "2030-01-01"}),
         ("case_assign", {"assignee": ""}),
-        ("case_reopen", {"message": ""}),
+        ("case_reopen", {"reopen-message": ""}),
     ],
 )
 @pytest.mark.parametrize("role,expected", [("outsider", 403), ("seeker", 403), ("provider", 403)])
@@ -136,7 +136,7 @@ def test_facilitator_works_a_case(client, world):
     url = reverse("brokering:case_detail", args=[case.pk])
     assert (
         client.post(
-            reverse("brokering:case_note", args=[case.pk]), {"body": "Secret note"}
+            reverse("brokering:case_note", args=[case.pk]), {"note-body": "Secret note"}
         ).status_code
         == 302
     )
