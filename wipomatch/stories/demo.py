@@ -3,9 +3,10 @@
 The texts are in `demo_data/<language>.json`, each written in that language, by demo
 organisations of `wipomatch.members.demo.ORGANISATIONS` (key `org`), with their facets, key
 results, organisations involved (`involved`, keys), an optional `version_of` (the `key` of the
-story this one is a language version of) and an optional illustration (`image`: a `kind` drawn
-by `illustration` below, its text alternative and caption). Pictures are drawn here with Pillow,
-never downloaded (see demo_data/NOTICE.md).
+story this one is a language version of), the titles of the demo initiatives it comes from
+(`initiatives`: linked when cooperation's demo made them and the organisation took part) and an
+optional illustration (`image`: a `kind` drawn by `illustration` below, its text alternative
+and caption). Pictures are drawn here with Pillow, never downloaded (see demo_data/NOTICE.md).
 
 Every story goes through the services as a member's would: written by the organisation's focal
 point, pictures added, submitted and published by the demo facilitator; then its dates and audit
@@ -37,6 +38,7 @@ from wipomatch.members.models import Membership, Organisation, User
 
 from . import services
 from .models import Status, Story
+from .selectors import linkable_initiatives
 from .services import KeyResultData, StoryData
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -63,7 +65,7 @@ def load_demo_stories(data_dir: Path = DATA_DIR) -> list[dict]:
     return sorted(items, key=lambda item: bool(item.get("version_of")))
 
 
-def _data(item: dict, org_ids: dict[str, int]) -> StoryData:
+def _data(item: dict, org_ids: dict[str, int], initiative_ids: list[int]) -> StoryData:
     return StoryData(
         kind=item["kind"],
         title=item["title"],
@@ -75,6 +77,7 @@ def _data(item: dict, org_ids: dict[str, int]) -> StoryData:
         sdg_goals=item.get("sdg", []),
         countries=item["countries"],
         organisations_involved=[org_ids[key] for key in item.get("involved", []) if key in org_ids],
+        initiatives=initiative_ids,
         key_results=[
             KeyResultData(figure=figure, unit=unit, label=label)
             for figure, unit, label in item.get("results", [])
@@ -190,10 +193,17 @@ def seed_demo_stories(
                 report.skipped += 1
                 continue
             with transaction.atomic():
+                # The demo initiatives (cooperation's demo) the story names, when they are
+                # there and the organisation took part in them.
+                initiative_ids = list(
+                    linkable_initiatives(organisation)
+                    .filter(title__in=item.get("initiatives", []))
+                    .values_list("pk", flat=True)
+                )
                 story = services.story_create(
                     user=author,
                     organisation=organisation,
-                    data=_data(item, org_ids),
+                    data=_data(item, org_ids, initiative_ids),
                     version_of=by_key.get(item.get("version_of", "")),
                 )
                 picture = item.get("image")

@@ -6,6 +6,7 @@ import io
 import pytest
 from PIL import Image
 
+from wipomatch.cooperation.demo import seed_demo_cooperation
 from wipomatch.members.demo import seed_demo
 
 from ..demo import load_demo_stories, seed_demo_stories
@@ -26,6 +27,7 @@ THEMES = {
 @pytest.fixture
 def seeded():
     seed_demo()
+    seed_demo_cooperation()
     return seed_demo_stories()
 
 
@@ -42,6 +44,12 @@ def test_demo_stories_cover_languages_themes_and_countries(seeded):
     # language versions are linked
     groups = published.values_list("group", flat=True)
     assert len(groups) > len(set(groups))
+    # several stories name the published demo initiatives they come from
+    linked = published.filter(initiatives__isnull=False).distinct()
+    assert linked.count() >= 8
+    for story in linked:
+        for initiative in story.initiatives.all():
+            assert initiative.is_published
 
 
 def test_demo_pictures_are_drawn_reencoded_and_described(seeded):
