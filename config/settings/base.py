@@ -193,7 +193,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "ModalityEnum": "wipomatch.cooperation.models.Modality.choices",
-        "ActivityStatusEnum": "wipomatch.cooperation.models.ActivityStatus.choices",
+        # Listings keep their name now that initiatives also have a `status` (IATI codes).
+        "StatusEnum": "wipomatch.listings.models.Status.choices",
     },
 }
 
