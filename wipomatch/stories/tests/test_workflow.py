@@ -128,3 +128,64 @@ def test_validation_messages_are_clear():
         )
     errors = exc.value.message_dict
     assert {"title", "body", "themes", "countries"} <= set(errors)
+
+
+@pytest.mark.parametrize(
+    "who, draft_codes, published_codes",
+    [
+        # (edit page, add version page, image upload) on a draft, then on a published story
+        ("anonymous", (302, 302, 302), (302, 302, 302)),
+        ("outsider", (404, 404, 404), (403, 403, 403)),
+        ("author", (200, 200, 400), (200, 200, 400)),
+        ("facilitator", (200, 403, 400), (200, 403, 400)),
+    ],
+)
+def test_page_permission_matrix(client, who, draft_codes, published_codes):
+    draft = story_factory()
+    published = story_factory(status=Status.PUBLISHED, organisation=draft.organisation)
+    users = {
+        "outsider": MembershipFactory().user,
+        "author": author_of(draft.organisation),
+        "facilitator": FacilitatorFactory(),
+    }
+    if who in users:
+        client.force_login(users[who])
+    for story, codes in ((draft, draft_codes), (published, published_codes)):
+        got = (
+            client.get(f"/en/stories/{story.pk}/edit/").status_code,
+            client.get(f"/en/stories/{story.pk}/versions/new/?language=fr").status_code,
+            # an empty upload: 400 (the form says what is missing) for those allowed to upload
+            client.post(f"/en/stories/{story.pk}/images/", {}).status_code,
+        )
+        assert got == codes, (who, story.status)
+
+
+@pytest.mark.parametrize("who, code", [("anonymous", 302), ("member", 403), ("facilitator", 200)])
+def test_review_queue_is_for_facilitators(client, who, code):
+    if who == "member":
+        client.force_login(MembershipFactory().user)
+    elif who == "facilitator":
+        client.force_login(FacilitatorFactory())
+    assert client.get("/en/stories/review/").status_code == code
+
+
+def test_outsider_cannot_submit_or_delete_pictures(client):
+    story = story_factory()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .factories import image_bytes
+
+    image = services.story_image_add(
+        user=author_of(story.organisation),
+        story=story,
+        upload=SimpleUploadedFile("a.png", image_bytes()),
+        alt_text="A map",
+    )
+    client.force_login(MembershipFactory().user)
+    assert client.post(f"/en/stories/{story.pk}/submit/").status_code == 404
+    assert client.post(f"/en/stories/images/{image.pk}/delete/").status_code == 404
+    story.refresh_from_db()
+    assert story.status == Status.DRAFT and story.images.count() == 1
+    client.force_login(author_of(story.organisation))
+    assert client.post(f"/en/stories/images/{image.pk}/delete/").status_code == 302
+    assert story.images.count() == 0
