@@ -132,6 +132,9 @@ def test_an_arabic_story_goes_from_draft_to_found(
     story.refresh_from_db()
     assert story.status == Status.SUBMITTED
     axe_check(page)
+    page.goto("/ar/stories/mine/")
+    assert page.get_by_role("link", name=TITLE).is_visible()
+    axe_check(page)
 
     # A facilitator publishes it from the review queue.
     staff = browser.new_context(base_url=live_server.url, locale="en-GB").new_page()
@@ -172,3 +175,21 @@ def test_an_arabic_story_goes_from_draft_to_found(
     visitor.get_by_role("link", name=TITLE).wait_for()
     axe_check(visitor)
     visitor.context.close()
+
+    # Once published, its authors can edit it and start a version in another language.
+    page.goto(f"/ar/stories/{story.pk}/edit/")
+    assert page.locator("#id_title").input_value() == TITLE
+    axe_check(page)
+    page.goto(f"/ar/stories/{story.pk}/versions/new/?language=fr")
+    assert page.locator("#id_language").input_value() == "fr"
+    axe_check(page)
+
+    # A member of another organisation sees the form to contact the team behind the story.
+    from wipomatch.members.tests.factories import MembershipFactory
+
+    reader = browser.new_context(base_url=live_server.url, locale="ar").new_page()
+    sign_in(reader, live_server, MembershipFactory().user)
+    reader.goto(f"/ar/stories/{story.pk}/")
+    assert reader.locator(f"form[action$='/stories/{story.pk}/contact/']").count() == 1
+    axe_check(reader)
+    reader.context.close()
