@@ -26,13 +26,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from wipomatch.core.models import AuditEvent
 from wipomatch.listings import services as listing_services
-from wipomatch.listings.demo import DemoListing
+from wipomatch.listings.demo import DemoListing, _backdate
 from wipomatch.listings.models import Kind, Listing, Status
 from wipomatch.members.demo import (
     DEMO_DOMAIN,
@@ -156,6 +157,13 @@ def _seed_provider(facilitator: User, log) -> tuple[User, Organisation, list[Lis
                 )
                 listing_services.listing_submit(user=user, listing=listing)
                 listing_services.listing_publish(facilitator=facilitator, listing=listing)
+                # Its history moved back like the other demo listings' (created → published).
+                _backdate(
+                    listing,
+                    demo,
+                    now=timezone.now(),
+                    content_type=ContentType.objects.get_for_model(Listing),
+                )
             log(f"  + offer “{listing.title}”")
         offers.append(listing)
     return user, organisation, offers
@@ -376,6 +384,17 @@ def _seed_cases(focal_org, provider_org, provider_offers, facilitator, log) -> i
     services.cases_send_reminders_and_lapse()
     log(f"  + {len(created)} demo cases over {len({s for s, _pk in created})} states")
     return len(created)
+
+
+def seed_demo_provider(*, log: Callable[[str], None] = lambda message: None) -> int:
+    """The demo provider and its offers (run before the demo listings, so that theirs stay the
+    newest rows); returns how many offers it has."""
+    facilitator = User.objects.filter(email=FACILITATOR_EMAIL).first()
+    if facilitator is None:
+        return 0
+    with outgoing_email_held_back():
+        _user, _org, offers = _seed_provider(facilitator, log)
+    return len(offers)
 
 
 def seed_demo_brokering(*, log: Callable[[str], None] = lambda message: None) -> dict:

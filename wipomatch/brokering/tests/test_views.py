@@ -271,3 +271,16 @@ def test_token_page_creates_and_revokes(client, world):
     assert token.key not in client.get(url).content.decode()
     client.post(url, {"action": "revoke"})
     assert not Token.objects.filter(user=world.seeker).exists()
+
+
+def test_conversation_page_links_back_to_the_case(client, world):
+    from wipomatch.messaging.selectors import conversation_for
+
+    case = to_mutual(world)
+    conversation = conversation_for(case)
+    client.force_login(world.provider)
+    page = client.get(reverse("messaging:conversation", args=[conversation.pk])).content.decode()
+    assert reverse("brokering:case_detail", args=[case.pk]) in page
+    assert f"Case #{case.pk}: Seeker IP Office and Provider Patent Office" in page
+    client.force_login(world.outsider)
+    assert client.get(reverse("messaging:conversation", args=[conversation.pk])).status_code == 404

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from wipomatch.brokering.demo import seed_demo_brokering
+from wipomatch.brokering.demo import seed_demo_brokering, seed_demo_provider
 from wipomatch.cooperation.demo import seed_demo_cooperation
 from wipomatch.members.demo import ACCOUNTS, DEMO_PASSWORD, ReferenceDataMissing, seed_demo
 
@@ -59,6 +59,7 @@ class Command(BaseCommand):
         if verbose:
             accounts = ", ".join(f"{a.email} ({a.role})" for a in ACCOUNTS)
             write(f"Demo accounts (password {DEMO_PASSWORD}): {accounts}.")
+        seed_demo_provider(log=write)
         call_command(
             "seed_demo_listings", force=True, verbosity=options["verbosity"], stdout=self.stdout
         )
