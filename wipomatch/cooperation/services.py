@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wipomatch.core.audit import audit_record
 from wipomatch.core.mail import email_after_commit
@@ -590,6 +591,47 @@ def _email_people(initiative: Initiative, template: str, **extra) -> None:
         )
 
 
+def _people_users(initiative: Initiative) -> list:
+    org_ids = perms.initiative_organisation_ids(initiative)
+    users = [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id__in=org_ids, role=Membership.Role.FOCAL_POINT
+        ).select_related("user")
+    ]
+    if initiative.created_by_id:
+        users.append(initiative.created_by)
+    return users
+
+
+# Titles of in-app notifications, translated when shown (messaging renders them).
+REMINDER_TITLES = {
+    "report_due": gettext_noop("Progress report due: %(title)s"),
+    "report_overdue": gettext_noop("Progress report overdue: %(title)s"),
+    "initiative_inactive": gettext_noop("Marked inactive: %(title)s"),
+}
+
+
+def _remind_people(initiative: Initiative, template: str, **extra) -> None:
+    """A reminder of the reporting cycle: an in-app notification for each of the initiative's
+    people, and the e-mail at once or in their digest as each prefers (category reminders)."""
+    from wipomatch.messaging.models import Category
+    from wipomatch.messaging.services import notify
+
+    url = reverse("cooperation:detail", args=[initiative.pk])
+    notify(
+        recipients=_people_users(initiative),
+        category=Category.REMINDERS,
+        kind=template if template.startswith("initiative_") else f"initiative_{template}",
+        title=REMINDER_TITLES[template],
+        params={"title": initiative.title},
+        url=url,
+        target=initiative,
+        email_template=f"cooperation/{template}",
+        email_context={"title": initiative.title, "url": url, **extra},
+    )
+
+
 def _transition(
     initiative: Initiative, *, actor, to: str, action: str, reason: str = "", fields=()
 ) -> None:
@@ -955,7 +997,7 @@ def reporting_cycle_run(*, today: date | None = None) -> dict[str, int]:
                     # A 3-day reminder makes the 14-day one pointless.
                     updated["reminded_14_for"] = due
                 Initiative.objects.filter(pk=initiative.pk).update(**updated)
-                _email_people(
+                _remind_people(
                     initiative, "report_due", days=(due - today).days, due=due.isoformat()
                 )
             summary[key] += 1
@@ -1009,9 +1051,9 @@ def _process_missed(initiative: Initiative, today: date) -> dict[str, int]:
                 data={"missed_in_a_row": initiative.missed_reports},
             )
             result["inactive"] += 1
-            _email_people(initiative, "initiative_inactive", missed=initiative.missed_reports)
+            _remind_people(initiative, "initiative_inactive", missed=initiative.missed_reports)
         else:
-            _email_people(initiative, "report_overdue", due=missed_due.isoformat())
+            _remind_people(initiative, "report_overdue", due=missed_due.isoformat())
     return result
 
 

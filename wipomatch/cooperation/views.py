@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from markdown_it import MarkdownIt
@@ -19,6 +20,7 @@ from markdown_it import MarkdownIt
 from wipomatch.core.audit import audit_trail_for
 from wipomatch.core.forms import apply_service_errors
 from wipomatch.core.permissions import is_facilitator, require_facilitator
+from wipomatch.listings.models import ui_to_listing_language
 
 from . import importer, services
 from . import permissions as perms
@@ -35,7 +37,15 @@ from .forms import (
     parties_of,
     party_initial,
 )
-from .models import Indicator, Modality, OrganisationType
+from .models import (
+    ActivityStatus,
+    Cadence,
+    Indicator,
+    Modality,
+    OrganisationType,
+    ProgressReport,
+    ReviewStatus,
+)
 from .selectors import (
     InitiativeFilters,
     agreed_cases_without_initiative,
@@ -122,15 +132,60 @@ def _chart_rows(initiative) -> list[dict]:
     return rows
 
 
+ACTION_LABELS = {
+    "created": gettext_lazy("Created"),
+    "created_from_case": gettext_lazy("Created from an agreed case"),
+    "edited": gettext_lazy("Edited"),
+    "parties_changed": gettext_lazy("Parties changed"),
+    "modality_derived": gettext_lazy("Modality derived again"),
+    "modality_overridden": gettext_lazy("Modality set by a facilitator"),
+    "modality_override_removed": gettext_lazy("Modality override removed"),
+    "submitted": gettext_lazy("Submitted for review"),
+    "published": gettext_lazy("Published"),
+    "changes_requested": gettext_lazy("Changes requested"),
+    "result_added": gettext_lazy("Result added"),
+    "report_submitted": gettext_lazy("Progress report submitted"),
+    "report_resubmitted": gettext_lazy("Progress report submitted again"),
+    "report_accepted": gettext_lazy("Progress report accepted"),
+    "report_changes_requested": gettext_lazy("Changes to a progress report requested"),
+    "report_missed": gettext_lazy("Progress report missed"),
+    "flagged_inactive": gettext_lazy("Marked inactive"),
+}
+
+
+def _state_labels() -> dict:
+    return {
+        **dict(ActivityStatus.choices),
+        **dict(ProgressReport.State.choices),
+        **dict(ReviewStatus.choices),
+        **dict(Modality.choices),
+        "active": gettext_lazy("active"),
+        "inactive": gettext_lazy("inactive"),
+    }
+
+
+def _event_details(event) -> str:
+    data = event.data or {}
+    if event.action == "report_missed":
+        return _("Due on %(due)s; %(n)s missed in a row.") % {
+            "due": data.get("due", ""),
+            "n": data.get("missed_in_a_row", ""),
+        }
+    if event.action == "modality_derived" and data.get("reason"):
+        return render_reason(data["reason"])
+    return ""
+
+
 def _audit_rows(initiative) -> list[dict]:
+    states = _state_labels()
     return [
         {
             "when": e.created_at,
             "actor": e.actor,
-            "action": e.action,
-            "from_state": e.from_state,
-            "to_state": e.to_state,
-            "reason": e.reason,
+            "action": ACTION_LABELS.get(e.action, e.action),
+            "from_state": states.get(e.from_state, e.from_state),
+            "to_state": states.get(e.to_state, e.to_state),
+            "reason": e.reason or _event_details(e),
         }
         for e in audit_trail_for(initiative).order_by("-created_at", "-id")[:50]
     ]
@@ -212,7 +267,13 @@ def modality_preview(request):
 def _save_form(request, initiative=None):
     form = InitiativeForm(
         request.POST or None,
-        initial=InitiativeForm.initial_from(initiative) if initiative else None,
+        initial=InitiativeForm.initial_from(initiative)
+        if initiative
+        else {
+            "language": ui_to_listing_language(get_language()),
+            "status": ActivityStatus.PIPELINE,
+            "reporting_cadence": Cadence.SIX_MONTHLY,
+        },
     )
     formset = PartyFormSet(
         request.POST or None,

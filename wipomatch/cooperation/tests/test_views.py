@@ -279,3 +279,76 @@ def test_submit_report_and_review_through_pages(client, team):
     assert response.status_code == 302
     body = client.get(reverse("cooperation:detail", args=[initiative.pk])).content.decode()
     assert ">8.00<" in body or "8.00" in body
+
+
+def test_history_is_shown_in_the_reader_language(client, team):
+    initiative = make_initiative(team, submitted=True)
+    client.force_login(team["facilitator"])
+    body = client.get(f"/fr/initiatives/{initiative.pk}/").content.decode()
+    assert "Soumis pour examen" in body or "Soumise pour examen" in body
+    assert "submitted</td>" not in body
+
+
+@pytest.mark.parametrize(
+    ("who", "create", "mine", "add_result", "submit", "request_changes"),
+    [
+        ("anonymous", 302, 302, 302, 302, 302),
+        ("registered", 403, 200, 403, 404, 403),
+        ("outsider", 200, 200, 403, 404, 403),
+        ("member", 200, 200, 200, 302, 403),
+        ("facilitator", 200, 200, 200, 302, 302),
+    ],
+)
+def test_more_of_the_matrix(
+    client, team, people, who, create, mine, add_result, submit, request_changes
+):
+    """create / my initiatives / add a result (published) / submit a draft / ask for changes to
+    a submitted initiative. 302 for anonymous visitors is the sign-in redirect; for the others a
+    302 is the action done."""
+    published = make_initiative(team, published=True)
+    draft = make_initiative(team, title="Draft")
+    submitted = make_initiative(team, title="Submitted", submitted=True)
+    user = people[who]
+    assert _status(client, user, "get", reverse("cooperation:create")) == create
+    assert _status(client, user, "get", reverse("cooperation:mine")) == mine
+    assert (
+        _status(client, user, "get", reverse("cooperation:add_result", args=[published.pk]))
+        == add_result
+    )
+    assert _status(client, user, "post", reverse("cooperation:submit", args=[draft.pk])) == submit
+    status = _status(
+        client,
+        user,
+        "post",
+        reverse("cooperation:request_changes", args=[submitted.pk]),
+        {"reason": "More detail"},
+    )
+    assert status == request_changes
+    draft.refresh_from_db()
+    submitted.refresh_from_db()
+    assert (draft.review_status == "submitted") == (who in ("member", "facilitator"))
+    assert (submitted.review_status == "changes_requested") == (who == "facilitator")
+
+
+def test_modality_preview_page_is_open_and_csrf_protected(team):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("cooperation:modality_preview"), {})
+    assert response.status_code == 403
+    response = Client().post(
+        reverse("cooperation:modality_preview"),
+        {
+            "parties-TOTAL_FORMS": "2",
+            "parties-INITIAL_FORMS": "0",
+            "parties-0-name": "A",
+            "parties-0-country": "FR",
+            "parties-0-organisation_type": "ip-office",
+            "parties-0-role": "provider",
+            "parties-1-name": "B",
+            "parties-1-country": "SN",
+            "parties-1-organisation_type": "ip-office",
+            "parties-1-role": "beneficiary",
+        },
+    )
+    assert response.status_code == 200 and "North-South" in response.content.decode()
