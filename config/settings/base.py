@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -138,6 +139,9 @@ USE_TZ = True
 # --- Static files: vendored, served by WhiteNoise; nothing from a CDN ----------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files (story images, re-encoded on upload); served by Django only when DEBUG is on.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("WIPOMATCH_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

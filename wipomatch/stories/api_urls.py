@@ -1,5 +1,10 @@
 """API routes of the stories app, included by wipomatch/api/urls.py under /api/v1/."""
 
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from .api import StoryViewSet
+
+router = SimpleRouter()
+router.register("stories", StoryViewSet, basename="story")
+
+urlpatterns = router.urls

@@ -65,3 +65,4 @@ class Command(BaseCommand):
         )
         seed_demo_brokering(log=write)
         seed_demo_cooperation(log=write)
+        call_command("seed_demo_stories", verbosity=options["verbosity"], stdout=self.stdout)
