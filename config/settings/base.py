@@ -136,6 +136,9 @@ USE_TZ = True
 # --- Static files: vendored, served by WhiteNoise; nothing from a CDN ----------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Files the platform writes (insights charts and reports); served through views that check rights.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("WIPOMATCH_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -28,6 +28,7 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "suggestions-refresh", "wipomatch.matching.services.suggestions_refresh_stale", 900
     ),
+    PeriodicJob("insights-charts", "wipomatch.insights.services.charts_prepare_default", 3600),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 

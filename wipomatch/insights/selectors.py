@@ -471,3 +471,81 @@ def key_figures(current: dict, previous: dict) -> list[dict]:
 
 def with_breakdown(breakdown: Breakdown, **changes) -> Breakdown:
     return replace(breakdown, **changes)
+
+
+def modality_labels() -> dict[str, str]:
+    """Modality slugs → labels in the active language (the cooperation vocabulary)."""
+    labels = {
+        t.slug: t.display_label
+        for t in VocabularyTerm.objects.filter(kind=VocabularyTerm.Kind.MODALITY)
+    }
+    return {m: labels.get(m, m) for m in measures.MODALITIES}
+
+
+# --- Drill-down (facilitators) ---------------------------------------------------------------
+
+DRILL_FIGURES = (
+    "active_organisations",
+    "new_organisations",
+    "published_needs",
+    "published_offers",
+    "interest",
+    "mutual",
+    "agreement",
+    "unanswered",
+    "initiatives",
+    "bridging_organisations",
+)
+
+
+def drill_down(period: Period, breakdown: Breakdown, figure: str) -> dict:
+    """The records behind one figure of the facilitator dashboard: {"kind", "rows"}.
+
+    kind is "organisations", "listings", "cases" or "initiatives"; rows are plain dicts."""
+    if figure not in DRILL_FIGURES:
+        raise ValueError(figure)
+    scope = scope_for(period, breakdown)
+    org_ids = set(scope.orgs) if _org_filter_applies(breakdown) else None
+    listings_qs = published_listings(period, breakdown, org_ids)
+    if figure in ("published_needs", "published_offers"):
+        kind = Kind.NEED if figure == "published_needs" else Kind.OFFER
+        rows = list(
+            listings_qs.filter(kind=kind)
+            .order_by("-published_at", "-id")
+            .values("id", "kind", "title", "organisation__name", "published_at")[:500]
+        )
+        return {"kind": "listings", "rows": rows}
+    if figure in ("active_organisations", "new_organisations", "bridging_organisations"):
+        if figure == "active_organisations":
+            listing_orgs = set(listings_qs.values_list("organisation_id", flat=True).distinct())
+            _figures, ids = _reach(scope, listing_orgs)
+        elif figure == "new_organisations":
+            first, after = period.bounds()
+            ids = set(
+                Organisation.objects.approved()
+                .filter(pk__in=list(scope.orgs), approved_at__gte=first, approved_at__lt=after)
+                .values_list("pk", flat=True)
+            )
+        else:
+            ids = {r["id"] for r in _connectedness(scope)["bridging_organisations"]}
+        rows = list(
+            Organisation.objects.approved()
+            .filter(pk__in=ids)
+            .order_by("name", "pk")
+            .values("id", "name", "org_type", "country__iso2", "approved_at")
+        )
+        return {"kind": "organisations", "rows": rows}
+    if figure == "initiatives":
+        return {"kind": "initiatives", "rows": sources.initiative_rows(scope.initiatives)}
+    cases = [c for c in scope.cases if c.state != "proposed" or c.answered is not None]
+    if figure == "mutual":
+        cases = [c for c in cases if measures.reached_mutual(c)]
+    elif figure == "agreement":
+        cases = [c for c in cases if c.state == "agreement"]
+    elif figure == "unanswered":
+        cases = [
+            c
+            for c in cases
+            if c.awaits_answer and c.answered is None and c.state in ("interest", "lapsed")
+        ]
+    return {"kind": "cases", "rows": sources.case_rows(cases)}

@@ -49,3 +49,24 @@ def initiative_theme_counts(initiative_ids: list[int]) -> Counter:
 
 def data_version_parts() -> list:
     return []
+
+
+def case_rows(cases: list) -> list[dict]:
+    """Cases for the facilitator drill-down: id, organisations, state, dates, link."""
+    return []
+
+
+def initiative_rows(initiatives: list) -> list[dict]:
+    """Initiatives for the facilitator drill-down: id, title, modality, link."""
+    return []
+
+
+def initiative_breakdowns(initiatives: list) -> dict[str, list[tuple[str, int]]]:
+    """Initiatives counted by modality (slug), theme and region (labels), most first."""
+    counts = Counter(i.modality for i in initiatives)
+    return {"modality": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
+
+
+def selected_stories(period, *, limit: int = 6) -> list[dict]:
+    """Published stories of the period for the report: title, summary, url, language."""
+    return []
