@@ -69,8 +69,8 @@ def report_context(period: Period) -> dict:
 
 def _font_faces() -> str:
     faces = [
-        ("WM Arabic", "noto-naskh-arabic-arabic-400-normal.woff2", 400),
-        ("WM Arabic", "noto-naskh-arabic-arabic-700-normal.woff2", 700),
+        ("WM Sans", "DejaVuSans-subset.woff2", 400),
+        ("WM Sans", "DejaVuSans-Bold-subset.woff2", 700),
         ("WM Chinese", "NotoSansSC-GB2312.woff2", 400),
         ("WM Chinese", "NotoSansSC-GB2312.woff2", 700),
     ]

@@ -44,3 +44,15 @@ def url_with_query(name, query, *args, **extra):
     params = {k: v for k, v in params.items() if v not in ("", None)}
     url = reverse(name, args=args)
     return f"{url}?{urlencode(params)}" if params else url
+
+
+@register.simple_tag(takes_context=True)
+def export_url(context, dataset, fmt):
+    """The export of a list page with the page's current query string (less the page number)."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else {}
+    if hasattr(params, "pop"):
+        params.pop("page", None)
+    url = reverse("insights:export", args=(dataset, fmt))
+    query = params.urlencode() if hasattr(params, "urlencode") else ""
+    return f"{url}?{query}" if query else url

@@ -7,3 +7,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Charts and reports go to a fresh folder; English unless a test says otherwise."""
+    from django.utils import translation
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.LISTING_EMBEDDER = "hashing"
+    translation.activate("en")
+    yield
+    translation.activate("en")

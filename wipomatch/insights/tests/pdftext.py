@@ -105,3 +105,12 @@ def contains_words(pdf: bytes, phrase: str) -> bool:
     """Every word of `phrase` appears in some run, read in either direction."""
     haystack = text(pdf)
     return all(word in haystack for word in phrase.split())
+
+
+def font_names(pdf: bytes) -> set[str]:
+    """BaseFont names of the fonts embedded in the PDF (subset prefix removed)."""
+    names = set()
+    for body, _data in _objects(pdf).values():
+        for name in re.findall(rb"/BaseFont /(?:[A-Z]{6}\+)?([^\s/<>\[\]]+)", body):
+            names.add(name.decode())
+    return names

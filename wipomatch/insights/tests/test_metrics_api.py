@@ -155,6 +155,13 @@ def test_bad_parameters_are_400_saying_why(params, field, words):
     assert words in response.json()[field][0]
 
 
+def test_errors_are_translated():
+    response = APIClient().get(URL, {"from": "2026-05-01", "to": "2026-04-30", "lang": "fr"})
+    assert response.status_code == 400
+    assert "2026-04-30" in response.json()["to"][0]
+    assert "The period ends" not in response.json()["to"][0]
+
+
 def test_schema_declares_the_endpoint_exactly():
     schema = APIClient().get("/api/v1/schema/", {"format": "json"}).json()
     op = schema["paths"]["/api/v1/insights/metrics/"]["get"]
