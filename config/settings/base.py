@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wipomatch.web.context_processors.site",
+                "wipomatch.messaging.context_processors.notifications",
             ],
         },
     },

@@ -28,6 +28,12 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "suggestions-refresh", "wipomatch.matching.services.suggestions_refresh_stale", 900
     ),
+    PeriodicJob(
+        "cases-reminders", "wipomatch.brokering.services.cases_send_reminders_and_lapse", 3600
+    ),
+    PeriodicJob("cases-follow-ups", "wipomatch.brokering.services.cases_follow_up_reminders", 3600),
+    PeriodicJob("digests-daily", "wipomatch.messaging.services.digests_send_daily", 3600),
+    PeriodicJob("digests-weekly", "wipomatch.messaging.services.digests_send_weekly", 3600),
     PeriodicJob("insights-charts", "wipomatch.insights.services.charts_prepare_default", 3600),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}

@@ -18,6 +18,12 @@ def geography_from_db() -> Geography:
     return Geography.from_mapping(regions, south)
 
 
+def _responsiveness_prior(organisation_id: int) -> float | None:
+    from wipomatch.brokering.selectors import responsiveness_priors
+
+    return responsiveness_priors().get(organisation_id)
+
+
 def listing_document(listing: Listing) -> NeedDoc | OfferDoc:
     """Needs `terms`, `countries`, `regions` and `organisation` prefetched for lists."""
     common = {
@@ -31,6 +37,9 @@ def listing_document(listing: Listing) -> NeedDoc | OfferDoc:
         "ip_areas": listing.ip_areas,
         "assistance_types": listing.assistance_types,
         "published_at": listing.published_at,
+        # How reliably and quickly the organisation answers interest (brokering); None when
+        # too few cases to say.
+        "responsiveness": _responsiveness_prior(listing.organisation_id),
     }
     countries = [c.iso2 for c in listing.countries.all()]
     if listing.kind == Kind.NEED:
