@@ -34,6 +34,9 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("cases-follow-ups", "wipomatch.brokering.services.cases_follow_up_reminders", 3600),
     PeriodicJob("digests-daily", "wipomatch.messaging.services.digests_send_daily", 3600),
     PeriodicJob("digests-weekly", "wipomatch.messaging.services.digests_send_weekly", 3600),
+    PeriodicJob(
+        "initiatives-reporting-cycle", "wipomatch.cooperation.services.reporting_cycle_run", 3600
+    ),
     PeriodicJob("insights-charts", "wipomatch.insights.services.charts_prepare_default", 3600),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
