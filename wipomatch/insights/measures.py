@@ -65,6 +65,9 @@ class InitiativeRecord:
     completed_with_results: bool = False
     case_id: int | None = None
     completed: datetime | None = None
+    regions: frozenset[str] = frozenset()  # M49 codes of its counted parties and beneficiaries
+    groups: frozenset[str] = frozenset()  # ldc / lldc / sids among those countries
+    org_types: frozenset[str] = frozenset()  # organisation types of its counted parties
 
 
 @dataclass

@@ -41,10 +41,10 @@ class Report(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),
-                name="report_period_in_order",
+                name="insights_report_period_in_order",
             ),
             models.CheckConstraint(
-                condition=models.Q(progress__lte=100), name="report_progress_at_most_100"
+                condition=models.Q(progress__lte=100), name="insights_report_progress_at_most_100"
             ),
         ]
 

@@ -234,8 +234,14 @@ def scope_for(period: Period, breakdown: Breakdown) -> Scope:
     ]
     if breakdown.modality:
         initiatives = [i for i in initiatives if i.modality == breakdown.modality]
-    if org_ids is not None:
-        initiatives = [i for i in initiatives if set(i.orgs) & org_ids]
+    # An initiative is in a region (country group) when a counted party or a benefiting country
+    # is; of a type when a counted party is.
+    if breakdown.region:
+        initiatives = [i for i in initiatives if breakdown.region in i.regions]
+    if breakdown.country_group:
+        initiatives = [i for i in initiatives if breakdown.country_group in i.groups]
+    if breakdown.organisation_type:
+        initiatives = [i for i in initiatives if breakdown.organisation_type in i.org_types]
     return Scope(period, breakdown, orgs, cases, initiatives)
 
 
