@@ -225,8 +225,178 @@ def measures_table(period: Period, breakdown: Breakdown) -> Table:
     return Table("measures", [_("Measure"), _("Value")], rows)
 
 
+def initiatives_table(params) -> Table:
+    """Published initiatives as the initiatives directory shows them, with its filters."""
+    from wipomatch.cooperation.forms import DirectoryFilterForm as InitiativeFilterForm
+    from wipomatch.cooperation.selectors import InitiativeFilters, public_initiatives
+
+    form = InitiativeFilterForm(params or None)
+    filters = InitiativeFilters()
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = InitiativeFilters(
+            q=d.get("q") or "",
+            theme=[d["theme"]] if d.get("theme") else [],
+            modality=[d["modality"]] if d.get("modality") else [],
+            ppp={"yes": True, "no": False}.get(d.get("ppp") or ""),
+            country=d.get("country") or "",
+            region=d.get("region") or "",
+            ldc=bool(d.get("ldc")),
+            status=[d["status"]] if d.get("status") else [],
+            sdg=[d["sdg"]] if d.get("sdg") else [],
+            year=d.get("year"),
+        )
+    qs = (
+        public_initiatives(filters)
+        .prefetch_related("themes", "countries", "parties__organisation", "parties__country")
+        .order_by("-published_at", "-id")
+    )
+
+    def rows() -> Iterator[list]:
+        for item in qs.iterator(chunk_size=200):
+            yield [
+                item.pk,
+                item.title,
+                item.summary,
+                item.get_status_display(),
+                item.get_modality_display(),
+                _("Yes") if item.ppp else _("No"),
+                [t.display_label for t in item.themes.all()],
+                [c.iso2 for c in item.countries.all()],
+                [
+                    f"{p.display_name} ({p.get_role_display()}"
+                    + (f", {p.country.iso2})" if p.country_id else ")")
+                    for p in item.parties.all()
+                ],
+                item.planned_start,
+                item.planned_end,
+                item.published_at,
+            ]
+
+    headers = [
+        _("ID"),
+        _("Title"),
+        _("Summary"),
+        _("Status"),
+        _("Modality"),
+        _("Public-private partnership"),
+        _("Themes"),
+        _("Countries that benefit"),
+        _("Parties"),
+        _("Planned start"),
+        _("Planned end"),
+        _("Published"),
+    ]
+    return Table("initiatives", headers, rows())
+
+
+def _flag(params, name: str) -> bool:
+    return (params.get(name) or "").lower() in ("1", "on", "true", "yes")
+
+
+def cases_table(params, *, facilitator: bool, user=None) -> Table:
+    """Match cases with the case board's filters: complete for facilitators; for everyone else
+    anonymised (no organisation, person, message or note; only stage, dates, themes and where
+    each side is) and filtered on those fields only."""
+    from wipomatch.brokering import selectors as board
+
+    fields = board.BoardFilters.__dataclass_fields__
+    values = {name: (params.get(name) or "")[:100] for name in fields}
+    values["ldc"] = _flag(params, "ldc")
+    values["overdue"] = _flag(params, "overdue")
+    if not facilitator:
+        values.update(q="", assigned="", overdue=False)
+    qs = (
+        board.case_board(user, board.BoardFilters(**values))
+        .filter(kind="match")
+        .prefetch_related("need__terms", "ratings")
+        .order_by("-created_at", "-id")
+    )
+
+    def themes(case):
+        return [t.display_label for t in case.need.terms.all() if t.kind == "themes"]
+
+    def public_rows() -> Iterator[list]:
+        for case in qs.iterator(chunk_size=500):
+            yield [
+                case.pk,
+                case.get_state_display(),
+                case.created_at.date(),
+                case.answered_at.date() if case.answered_at else None,
+                case.mutual_at.date() if case.mutual_at else None,
+                case.closed_at.date() if case.closed_at else None,
+                themes(case),
+                case.need.organisation.country.iso2,
+                case.offer.organisation.country.iso2,
+            ]
+
+    def full_rows() -> Iterator[list]:
+        for case in qs.iterator(chunk_size=500):
+            yield [
+                case.pk,
+                case.get_state_display(),
+                case.created_at,
+                case.get_initiated_by_display(),
+                case.need.title,
+                case.need.organisation.name,
+                case.need.organisation.country.iso2,
+                case.offer.title,
+                case.offer.organisation.name,
+                case.offer.organisation.country.iso2,
+                case.answered_at,
+                case.mutual_at,
+                case.closed_at,
+                case.get_decline_reason_display() if case.decline_reason else "",
+                case.outcome_note,
+                case.assigned_to.display_name if case.assigned_to_id else "",
+                case.follow_up_on,
+                [r.score for r in case.ratings.all()],
+                themes(case),
+            ]
+
+    if not facilitator:
+        headers = [
+            _("ID"),
+            _("Stage"),
+            _("Opened"),
+            _("Answered"),
+            _("Mutual interest"),
+            _("Closed"),
+            _("Themes"),
+            _("Need's country"),
+            _("Offer's country"),
+        ]
+        return Table("cases", headers, public_rows())
+    headers = [
+        _("ID"),
+        _("Stage"),
+        _("Opened"),
+        _("Initiated by"),
+        _("Need"),
+        _("Need's organisation"),
+        _("Need's country"),
+        _("Offer"),
+        _("Offer's organisation"),
+        _("Offer's country"),
+        _("Answered"),
+        _("Mutual interest"),
+        _("Closed"),
+        _("Reason for declining"),
+        _("Outcome"),
+        _("Assigned facilitator"),
+        _("Follow up on"),
+        _("Ratings"),
+        _("Themes"),
+    ]
+    return Table("cases", headers, full_rows())
+
+
 DATASETS: dict[str, Callable] = {
     "needs": lambda request, **kw: listings_table(Kind.NEED, request.GET),
     "offers": lambda request, **kw: listings_table(Kind.OFFER, request.GET),
     "organisations": lambda request, **kw: organisations_table(request.GET),
+    "initiatives": lambda request, **kw: initiatives_table(request.GET),
+    "cases": lambda request, facilitator=False, **kw: cases_table(
+        request.GET, facilitator=facilitator, user=request.user
+    ),
 }

@@ -105,3 +105,69 @@ def test_list_pages_link_to_their_export_with_the_current_filters(catalogue):
     assert "/en/insights/exports/offers/csv/" in offers
     directory = Client().get("/en/members/", {"country": "KE"}).content.decode()
     assert "/en/insights/exports/organisations/csv/?country=KE" in directory
+
+
+# --- Initiatives and cases ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def cases(catalogue):
+    from wipomatch.brokering import services as brokering
+    from wipomatch.listings.models import Listing
+    from wipomatch.members.tests.factories import FocalPointFactory
+
+    staff = FacilitatorFactory()
+    kenya_person = FocalPointFactory(organisation=catalogue["kenya"]).user
+    peru_person = FocalPointFactory(organisation=catalogue["peru"]).user
+    need = Listing.objects.get(title="Health need")
+    offer = Listing.objects.get(title="Green offer")
+    case = brokering.match_express_interest(
+        user=peru_person, need=need, offer=offer, message="Secret message to Kenya."
+    )
+    return {"staff": staff, "case": case, "kenya_person": kenya_person}
+
+
+def test_public_cases_export_is_anonymised(cases):
+    rows = read_csv(Client().get("/en/insights/exports/cases/csv/"))
+    assert len(rows) == 2
+    flat = " ".join(" ".join(r) for r in rows)
+    for secret in ("Secret message", "Kenya Institute", "HYPERLINK", "Health need", "@"):
+        assert secret not in flat
+    assert rows[1][0] == str(cases["case"].pk)
+    assert "KE" in rows[1] and "PE" in rows[1]
+
+
+def test_facilitator_cases_export_is_complete_and_filtered(cases):
+    client = Client()
+    client.force_login(cases["staff"])
+    rows = read_xlsx(client.get("/en/insights/exports/cases/xlsx/"))
+    assert "Health need" in rows[1] and "Kenya Institute" in rows[1]
+    none = read_xlsx(client.get("/en/insights/exports/cases/xlsx/", {"state": "agreement"}))
+    assert len(none) == 1  # the header only
+    open_ = read_csv(client.get("/en/insights/exports/cases/csv/", {"state": "interest"}))
+    assert len(open_) == 2
+    by_country = read_csv(client.get("/en/insights/exports/cases/csv/", {"country": "PE"}))
+    assert len(by_country) == 2
+
+
+def test_member_gets_the_anonymised_cases_export(cases):
+    client = Client()
+    client.force_login(cases["kenya_person"])
+    flat = " ".join(" ".join(r) for r in read_csv(client.get("/en/insights/exports/cases/csv/")))
+    assert "Kenya Institute" not in flat
+
+
+def test_initiatives_export_honours_the_directory_filters(catalogue):
+    from wipomatch.cooperation.tests.factories import initiative_team, make_initiative
+
+    team = initiative_team("BR")
+    make_initiative(team, published=True, title="Published initiative")
+    make_initiative(team, title="Draft initiative")
+    rows = read_csv(Client().get("/en/insights/exports/initiatives/csv/"))
+    assert [r[1] for r in rows[1:]] == ["Published initiative"]
+    rows = read_xlsx(
+        Client().get("/en/insights/exports/initiatives/xlsx/", {"modality": "triangular"})
+    )
+    assert len(rows) == 1  # south-south only: nothing matches
+    links = Client().get("/en/initiatives/", {"modality": "south-south"}).content.decode()
+    assert "/en/insights/exports/initiatives/csv/?modality=south-south" in links
