@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -294,7 +294,10 @@ def _suggestion_figures(listings_qs) -> tuple[int, int, int]:
 
 
 def _funnel(scope: Scope, listings_qs) -> dict:
-    kinds = Counter(listings_qs.values_list("kind", flat=True))
+    kinds = {
+        row["kind"]: row["n"]
+        for row in listings_qs.order_by().values("kind").annotate(n=Count("pk"))
+    }
     cases = [c for c in scope.cases if c.state != "proposed" or c.answered is not None]
     mutual = [c for c in cases if measures.reached_mutual(c)]
     agreed = [c for c in cases if c.state == "agreement"]
@@ -381,7 +384,7 @@ def compute_metrics(period: Period, breakdown: Breakdown = Breakdown()) -> dict:
     scope = scope_for(period, breakdown)
     org_ids = set(scope.orgs) if _org_filter_applies(breakdown) else None
     listings_qs = published_listings(period, breakdown, org_ids)
-    listing_orgs = set(listings_qs.values_list("organisation_id", flat=True).distinct())
+    listing_orgs = set(listings_qs.order_by().values_list("organisation_id", flat=True).distinct())
     reach, active = _reach(scope, listing_orgs)
     funnel, (suggested, dismissed, acted) = _funnel(scope, listings_qs)
     return {
@@ -523,7 +526,9 @@ def drill_down(period: Period, breakdown: Breakdown, figure: str) -> dict:
         return {"kind": "listings", "rows": rows}
     if figure in ("active_organisations", "new_organisations", "bridging_organisations"):
         if figure == "active_organisations":
-            listing_orgs = set(listings_qs.values_list("organisation_id", flat=True).distinct())
+            listing_orgs = set(
+                listings_qs.order_by().values_list("organisation_id", flat=True).distinct()
+            )
             _figures, ids = _reach(scope, listing_orgs)
         elif figure == "new_organisations":
             first, after = period.bounds()

@@ -147,3 +147,17 @@ def test_initiative_shares_by_hand():
     assert measures.ldc_beneficiary_share(items) == 0.5
     assert measures.modality_share([])["south-south"] is None
     assert math.isclose(sum(measures.modality_share(items).values()), 1.0)
+
+
+def test_chart_specs_are_valid_vega_lite_and_mirror_in_arabic():
+    from wipomatch.insights.charts import Chart, bar_spec
+
+    chart = Chart("k", "Title", "Number", [("a", 1), ("b", None)], rtl=True)
+    spec = bar_spec(chart, validate=True)  # raises on a spec Vega-Lite would refuse
+    assert spec["encoding"]["x"]["scale"]["reverse"] is True
+    assert spec["encoding"]["y"]["axis"]["orient"] == "right"
+    assert chart.alt_text == "Title. a: 1; b: —."
+    ltr = Chart("k", "Title", "Share", [("a", 0.5)], percent=True)
+    assert bar_spec(ltr, validate=True)["encoding"]["x"]["scale"]["reverse"] is False
+    assert ltr.table == [("a", "50.0 %")]
+    assert ltr.digest != chart.digest
