@@ -407,8 +407,26 @@ def compute_metrics(period: Period, breakdown: Breakdown = Breakdown()) -> dict:
     }
 
 
+_VERSION_MEMO: dict[str, tuple[float, str]] = {}
+VERSION_MEMO_SECONDS = 5.0
+
+
 def data_version() -> str:
-    """Changes whenever a record behind the measures changes (cheap, indexed aggregates)."""
+    """Changes whenever a record behind the measures changes (cheap aggregates). Remembered
+    for a few seconds in the process, so that one page asking for several periods reads it
+    once; a change shows on the dashboards within that delay."""
+    import time as _time
+
+    now = _time.monotonic()
+    memo = _VERSION_MEMO.get("v")
+    if memo and now - memo[0] < VERSION_MEMO_SECONDS:
+        return memo[1]
+    value = _data_version()
+    _VERSION_MEMO["v"] = (now, value)
+    return value
+
+
+def _data_version() -> str:
     parts = [
         Listing.objects.aggregate(m=Max("updated_at"))["m"],
         Organisation.objects.aggregate(m=Max("updated_at"))["m"],

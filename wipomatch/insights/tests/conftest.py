@@ -3,7 +3,12 @@ from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(monkeypatch):
+    """An empty cache, and the data version read afresh on every call (no few-second memo)."""
+    from wipomatch.insights import selectors
+
+    monkeypatch.setattr(selectors, "VERSION_MEMO_SECONDS", 0.0)
+    selectors._VERSION_MEMO.clear()
     cache.clear()
     yield
     cache.clear()

@@ -86,6 +86,18 @@ class Command(BaseCommand):
         for _label, client, url in scenarios:
             for params in BREAKDOWNS:
                 client.get(url, {**self.period, **params})
+        # The worker draws the charts a page asks for; this process has no worker: draw them.
+        from django.utils import translation
+
+        from wipomatch.insights import charts
+        from wipomatch.insights.selectors import metrics_for, modality_labels, parse_breakdown
+
+        with translation.override("en"):
+            for params in BREAKDOWNS:
+                metrics = metrics_for(year, parse_breakdown(params))
+                for chart in charts.metrics_charts(metrics, modality_labels()):
+                    if chart.has_data:
+                        charts.prepare(chart)
         self.stdout.write(f"{'scenario':28} {'mode':5} {'n':>4} {'median ms':>10} {'p95 ms':>8}")
         for label, client, url in scenarios:
             for cold in (False, True):
