@@ -30,7 +30,7 @@ from .measures import CaseRecord, Collaboration, InitiativeRecord, OrgRecord
 
 COUNTRY_GROUPS = ("ldc", "lldc", "sids")
 MAX_PERIOD_DAYS = 366 * 20
-CACHE_SECONDS = 600
+CACHE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -438,26 +438,56 @@ def _data_version() -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
+def measure_store():
+    """Where computed measures are kept: files under MEDIA_ROOT/insights/measures, shared by
+    the web processes and the worker (whose periodic job prepares the default selections)."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    location = str(Path(settings.MEDIA_ROOT) / "insights" / "measures")
+    store = _STORES.get(location)
+    if store is None:
+        store = FileBasedCache(location, {"TIMEOUT": CACHE_SECONDS, "MAX_ENTRIES": 5000})
+        _STORES[location] = store
+    return store
+
+
+_STORES: dict = {}
+
+
+def clear_measure_cache() -> None:
+    cache.clear()
+    measure_store().clear()
+
+
+def _metrics_key(period: Period, breakdown: Breakdown) -> str:
+    payload = [period.start.isoformat(), period.end.isoformat(), asdict(breakdown), data_version()]
+    return "insights:metrics:" + hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+
+
 def metrics_for(period: Period, breakdown: Breakdown = Breakdown()) -> dict:
-    """`compute_metrics`, cached until a record behind it changes."""
-    key = (
-        "insights:metrics:"
-        + hashlib.sha256(
-            json.dumps(
-                [
-                    period.start.isoformat(),
-                    period.end.isoformat(),
-                    asdict(breakdown),
-                    data_version(),
-                ]
-            ).encode()
-        ).hexdigest()
-    )
+    """`compute_metrics`, cached until a record behind it changes: in the process's cache,
+    then in the shared store, computed only when neither has it."""
+    key = _metrics_key(period, breakdown)
     result = cache.get(key)
     if result is None:
-        result = compute_metrics(period, breakdown)
+        store = measure_store()
+        result = store.get(key)
+        if result is None:
+            result = compute_metrics(period, breakdown)
+            store.set(key, result)
         cache.set(key, result, CACHE_SECONDS)
     return result
+
+
+def default_selections() -> list[Breakdown]:
+    """No breakdown, and each single breakdown value: what the periodic job prepares."""
+    selections = [Breakdown()]
+    for name, values in breakdown_choices().items():
+        selections += [Breakdown(**{name: code}) for code, _label in values]
+    return selections
 
 
 def change(current: float | int | None, previous: float | int | None) -> float | None:

@@ -7,13 +7,20 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import charts
-from .selectors import Breakdown, Period, metrics_for, modality_labels
+from .selectors import Breakdown, Period, default_selections, metrics_for, modality_labels
 
 
-def charts_prepare_default() -> str:
-    """Periodic job: draw the default dashboard's charts (last 365 days) in every language."""
-    drawn = 0
+def insights_prepare_default() -> str:
+    """Periodic job: compute the measures of the last 365 days and of the 365 days before, with
+    no breakdown and with each single breakdown value, into the shared store (the dashboards
+    and the API then answer from it), and draw the default dashboard's charts in every
+    language. Idempotent: what is already prepared for the current data is skipped."""
     period = Period.last_days(365)
+    selections = default_selections()
+    for breakdown in selections:
+        metrics_for(period, breakdown)
+        metrics_for(period.previous(), breakdown)
+    drawn = 0
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             metrics = metrics_for(period, Breakdown())
@@ -21,7 +28,7 @@ def charts_prepare_default() -> str:
                 if chart.has_data and chart.svg is None:
                     charts.prepare(chart)
                     drawn += 1
-    return f"{drawn} charts drawn"
+    return f"measures of {len(selections)} selections ready, {drawn} charts drawn"
 
 
 def report_request(*, user, period: Period, language: str, formats: list[str]):

@@ -197,3 +197,29 @@ def test_member_cannot_start_a_report(member):
     )
     assert response.status_code == 403
     assert not Report.objects.exists()
+
+
+def test_periodic_job_prepares_measures_shared_with_the_web(records, monkeypatch):
+    from django.core.cache import cache
+
+    from wipomatch.core.periodic import run_job
+    from wipomatch.insights import selectors, services
+
+    # Every single breakdown value in production; two of them here, to keep the test short.
+    monkeypatch.setattr(
+        services,
+        "default_selections",
+        lambda: [selectors.Breakdown(), selectors.Breakdown(theme="public-health")],
+    )
+    summary = run_job("insights-prepare")
+    assert "charts drawn" in summary
+    cache.clear()  # another process: only the shared store is left
+
+    def no_compute(*args, **kwargs):
+        raise AssertionError("computed on the request path")
+
+    monkeypatch.setattr(selectors, "compute_metrics", no_compute)
+    response = client_for().get("/en/insights/")
+    assert response.status_code == 200
+    assert client_for().get("/en/insights/", {"theme": "public-health"}).status_code == 200
+    assert '<svg aria-hidden="true"' in response.content.decode()
