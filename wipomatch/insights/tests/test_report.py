@@ -72,9 +72,9 @@ def test_build_report_command_writes_the_files(data, tmp_path, capsys):
         "--format",
         "html",
         "--output",
-        str(tmp_path),
+        str(tmp_path / "out"),
     )
-    files = sorted(p.name for p in Path(tmp_path).iterdir())
+    files = sorted(p.name for p in Path(tmp_path / "out").iterdir())
     assert files == ["wipomatch-report-2026-01-01-2026-03-31-es.html"]
 
 
