@@ -148,8 +148,10 @@ def render_svg(spec: dict) -> str:
 
     svg = vl_convert.vegalite_to_svg(spec)
     # The picture is decorative for assistive technology: its text alternative and table are
-    # next to it. Width follows the container.
-    return _SVG_ROOT.sub('<svg aria-hidden="true" focusable="false"', svg, count=1)
+    # next to it. Its coordinates are laid out left to right (the mirroring for Arabic is in
+    # the spec), so it must not inherit the right-to-left direction of an Arabic page, which
+    # would move every label; Arabic words are still shaped and read right to left.
+    return _SVG_ROOT.sub('<svg aria-hidden="true" focusable="false" direction="ltr"', svg, count=1)
 
 
 def store_svg(digest: str, svg: str) -> None:

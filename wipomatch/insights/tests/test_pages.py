@@ -106,7 +106,7 @@ def test_dashboard_charts_have_text_alternatives_and_tables(records):
     assert "<summary>Data table</summary>" in body
     # Once the worker drew it (tasks run immediately in tests), the SVG is inline.
     again = client_for().get("/en/insights/").content.decode()
-    assert '<svg aria-hidden="true"' in again
+    assert '<svg aria-hidden="true" focusable="false" direction="ltr"' in again
 
 
 def test_bad_period_on_the_dashboard_is_explained_not_a_500(records):
