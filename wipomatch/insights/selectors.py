@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -531,11 +532,23 @@ def with_breakdown(breakdown: Breakdown, **changes) -> Breakdown:
 
 
 def modality_labels() -> dict[str, str]:
-    """Modality slugs → labels in the active language (the cooperation vocabulary)."""
+    """Modality slugs → short labels in the active language (cooperation's modality choices,
+    else the modality vocabulary)."""
     labels = {
-        t.slug: t.display_label
+        # "South-South: all partners are developing countries" → "South-South"
+        t.slug: re.split(r"\s*[:：]", t.display_label, maxsplit=1)[0]
         for t in VocabularyTerm.objects.filter(kind=VocabularyTerm.Kind.MODALITY)
     }
+    modality = sources._model("cooperation", "Modality")
+    if modality is not None:
+        from django.utils import translation
+
+        for value, label in modality.choices:
+            with translation.override("en"):
+                english = str(label)
+            # Use it once translated (or in English); the vocabulary's label otherwise.
+            if str(label) != english or (translation.get_language() or "en").startswith("en"):
+                labels[value] = str(label)
     return {m: labels.get(m, m) for m in measures.MODALITIES}
 
 
