@@ -41,7 +41,7 @@ messages:
 	$(PY) manage.py makemessages $(LANG_FLAGS) --ignore=.venv --ignore=var --no-obsolete $(foreach app,$(APP_CATALOGUES),--ignore=wipomatch/$(app)/*)
 	@for app in $(APP_CATALOGUES); do \
 	  (cd wipomatch/$$app && DJANGO_SETTINGS_MODULE=config.settings.dev PYTHONPATH=../.. \
-	    ../../$(PY) -m django makemessages $(LANG_FLAGS) --no-obsolete) || exit 1; \
+	    ../../$(PY) -P -m django makemessages $(LANG_FLAGS) --no-obsolete) || exit 1; \
 	done
 	$(MAKE) compilemessages
 
@@ -51,9 +51,9 @@ compilemessages:
 # One app's own catalogue only: make app-messages APP=brokering
 app-messages:
 	cd wipomatch/$(APP) && DJANGO_SETTINGS_MODULE=config.settings.dev PYTHONPATH=../.. \
-	  ../../$(PY) -m django makemessages $(LANG_FLAGS) --no-obsolete
+	  ../../$(PY) -P -m django makemessages $(LANG_FLAGS) --no-obsolete
 	cd wipomatch/$(APP) && DJANGO_SETTINGS_MODULE=config.settings.dev PYTHONPATH=../.. \
-	  ../../$(PY) -m django compilemessages
+	  ../../$(PY) -P -m django compilemessages
 
 clean:
 	rm -rf $(VENV) var

@@ -4,7 +4,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
@@ -23,6 +25,7 @@ from wipomatch.messaging.services import conversation_open, message_post
 
 from . import permissions as perms
 from . import services
+from .models import CaseState
 from .selectors import cases_for_user, get_case_for_user
 from .serializers import (
     AcceptSerializer,
@@ -112,7 +115,17 @@ class MatchListView(PublicReadOnlyAPIMixin, APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[LANGUAGE_PARAMETER],
+        parameters=[
+            LANGUAGE_PARAMETER,
+            OpenApiParameter(
+                "state",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=False,
+                enum=CaseState.values,
+                description=gettext_lazy("Only the cases in this state."),
+            ),
+        ],
         responses=MatchCaseSerializer(many=True),
         tags=["matches"],
     )
@@ -121,6 +134,15 @@ class MatchListView(PublicReadOnlyAPIMixin, APIView):
         qs = cases_for_user(request.user).order_by("-created_at", "-id")
         state = request.GET.get("state", "")
         if state:
+            if state not in CaseState.values:
+                raise ValidationError(
+                    {
+                        "state": [
+                            _("Unknown state. Use one of: %(states)s.")
+                            % {"states": ", ".join(CaseState.values)}
+                        ]
+                    }
+                )
             qs = qs.filter(state=state)
         paginator = StandardPagination()
         page = paginator.paginate_queryset(qs, request, view=self)

@@ -82,6 +82,7 @@ class RatingForm(StyledForm):
 
 
 class NoteForm(StyledForm):
+    prefix = "note"  # the conversation's form on the same page has a "body" field too
     body = forms.CharField(
         label=_("Internal note"),
         max_length=4000,
@@ -112,6 +113,7 @@ class FollowUpForm(StyledForm):
 
 
 class ReopenForm(StyledForm):
+    prefix = "reopen"
     message = forms.CharField(
         label=_("Message to the sides (optional)"),
         required=False,

@@ -211,6 +211,19 @@ class MatchCase(TimeStampedModel):
             return f"#{self.pk}: {self.need_id} ↔ {self.offer_id}"
         return f"#{self.pk}: {self.requesting_organisation_id} → {self.receiving_organisation_id}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("brokering:case_detail", args=[self.pk])
+
+    def conversation_title(self) -> str:
+        """How the conversation page names its subject (no people, only organisations)."""
+        return _("Case #%(number)s: %(requesting)s and %(receiving)s") % {
+            "number": self.pk,
+            "requesting": self.requesting_organisation.name,
+            "receiving": self.receiving_organisation.name,
+        }
+
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES

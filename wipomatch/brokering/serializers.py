@@ -28,6 +28,10 @@ class CaseEventSerializer(serializers.Serializer):
 
 
 class MatchCaseSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(
+        read_only=True,
+        help_text=_("“match” (a need and an offer) or “contact” (a contact request)."),
+    )
     state = serializers.ChoiceField(choices=CaseState.choices, read_only=True)
     initiated_by = serializers.ChoiceField(choices=InitiatedBy.choices, read_only=True)
     need = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)

@@ -1,5 +1,6 @@
 """Writes of the messaging app: notifications, preferences, conversations, messages and digests."""
 
+import logging
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
@@ -30,6 +31,8 @@ from .models import (
 from .permissions import can_post_message, participating_organisation_ids
 from .selectors import frequencies_for, preferences_for
 from .unsubscribe import unsubscribe_url
+
+logger = logging.getLogger(__name__)
 
 
 def _unique_active(recipients) -> list[User]:
@@ -72,7 +75,9 @@ def notify(
     gets no e-mail (the in-app notification still exists).
 
     The e-mail context also holds `url` (the notification's link, unless given),
-    `notification_title` (the title in the recipient's language) and `preferences_url`.
+    `notification_title` (the title in the recipient's language) and `preferences_url`. A
+    non-transactional e-mail gets the unsubscribe footer appended to the caller's body template
+    (`emails/messaging/_footer.txt`), so caller templates need not include it.
     """
     if category not in Category.values:
         raise ValueError(f"Unknown notification category: {category!r}")
@@ -111,10 +116,15 @@ def notify(
                     "preferences_url": reverse("messaging:preferences"),
                     **(email_context or {}),
                 }
+                template = email_template
                 if not transactional:
                     context["unsubscribe_url"] = unsubscribe_url(user=user, category=category)
+                    # The caller's template inside one that adds the unsubscribe footer.
+                    context["inner_subject_template"] = f"emails/{email_template}_subject.txt"
+                    context["inner_body_template"] = f"emails/{email_template}_body.txt"
+                    template = "messaging/with_unsubscribe"
             email_after_commit(
-                template=email_template, to=[user.email], language=language, context=context
+                template=template, to=[user.email], language=language, context=context
             )
     return notifications
 
@@ -227,12 +237,19 @@ def message_post(*, conversation: Conversation, author, body: str) -> Message:
 # Digests -----------------------------------------------------------------------------------------
 
 _PERIOD = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
-# A scheduler that runs a little early must not send twice in one period.
-_SLACK = timedelta(hours=2)
+# A scheduler that runs a little early must not skip a period; kept small so that the hour at
+# which a person's digest goes out does not creep earlier from one period to the next.
+_SLACK = timedelta(minutes=10)
+# A digest lists at most this many items per block, then says how many more there are.
+DIGEST_BLOCK_LIMIT = 20
 
 
-def _digest_candidates(frequency: str):
-    users = User.objects.filter(is_active=True)
+def _digest_candidates(frequency: str, now):
+    # Those served within the period are skipped here already (and checked again under lock).
+    recent = DigestDelivery.objects.filter(
+        frequency=frequency, sent_at__gt=now - _PERIOD[frequency] + _SLACK
+    ).values("user_id")
+    users = User.objects.filter(is_active=True).exclude(pk__in=recent)
     if frequency in DEFAULT_FREQUENCY.values():
         return users.order_by("pk")
     chosen = NotificationPreference.objects.filter(frequency=frequency).values("user_id")
@@ -278,14 +295,22 @@ def _digest_one(user: User, frequency: str, now) -> bool:
             if items:
                 blocks.append({"heading": str(Category(category).label), "items": items})
         for section in chosen_sections:
-            items = [
-                {"title": str(item["title"]), "url": str(item.get("url", ""))}
-                for item in section.provider(user, since)
-            ]
+            try:
+                items = [
+                    {"title": str(item["title"]), "url": str(item.get("url", ""))}
+                    for item in section.provider(user, since)
+                ]
+            except Exception:
+                # One app's broken section must not hold back everybody's digest.
+                logger.exception("Digest section %r failed for user %s", section.name, user.pk)
+                continue
             if items:
                 blocks.append({"heading": gettext(section.name), "items": items})
         for block in blocks:
-            block["items"] = [links_in_language(item, language) for item in block["items"]]
+            block["more"] = max(0, len(block["items"]) - DIGEST_BLOCK_LIMIT)
+            block["items"] = [
+                links_in_language(item, language) for item in block["items"][:DIGEST_BLOCK_LIMIT]
+            ]
         unsubscribe = [
             {
                 "category": str(Category(c).label),
@@ -314,7 +339,7 @@ def _digest_one(user: User, frequency: str, now) -> bool:
 def _digests_send(frequency: str) -> dict:
     now = timezone.now()
     sent = checked = 0
-    for user in _digest_candidates(frequency).iterator():
+    for user in _digest_candidates(frequency, now).iterator():
         checked += 1
         with transaction.atomic():
             sent += _digest_one(user, frequency, now)

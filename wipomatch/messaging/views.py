@@ -165,7 +165,11 @@ def _conversation_context(request, conversation, form) -> dict:
         "subject_url": subject.get_absolute_url()
         if subject is not None and hasattr(subject, "get_absolute_url")
         else "",
-        "subject_label": str(subject) if subject is not None else "",
+        # A subject may name itself for its conversation (`conversation_title()`); its str() is
+        # often an internal reference, not something to show.
+        "subject_label": str(subject.conversation_title())
+        if subject is not None and hasattr(subject, "conversation_title")
+        else "",
         "conversation": conversation,
         "conversation_messages": list(messages_for(conversation)),
         "form": form,

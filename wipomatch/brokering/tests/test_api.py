@@ -343,6 +343,8 @@ def test_every_state_appears_in_the_api(world):
     states = {c.state for c in MatchCase.objects.all()}
     assert states == {CaseState.AGREEMENT}
     assert api(world.facilitator).get("/api/v1/matches/?state=agreement").json()["count"] == 1
+    bad = api(world.facilitator).get("/api/v1/matches/?state=nonsense")
+    assert bad.status_code == 400 and "state" in bad.json()
 
 
 def test_schema_documents_the_endpoints(client):

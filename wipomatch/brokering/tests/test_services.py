@@ -342,3 +342,17 @@ def test_responsiveness(world):
     stats = organisation_responsiveness(world.provider_org.pk)
     assert stats.received == 1 and stats.answered == 1
     assert 47 < stats.median_hours < 49
+
+
+def test_open_cases_digest_section(world):
+    from wipomatch.brokering.digest import SECTION_TITLE, open_cases_section
+    from wipomatch.messaging.digest import sections
+
+    assert SECTION_TITLE in {section.name for section in sections()}
+    case = express(world)
+    items = open_cases_section(world.provider, timezone.now() - timedelta(days=7))
+    assert items[0]["title"] == "Waiting for your answer: Seeker IP Office"
+    assert items[0]["url"].endswith(f"/matches/{case.pk}/")
+    seeker_items = open_cases_section(world.seeker, timezone.now() - timedelta(days=7))
+    assert len(seeker_items) == 1 and "Interest expressed" in seeker_items[0]["title"]
+    assert open_cases_section(world.outsider, timezone.now()) == []

@@ -117,10 +117,10 @@ def test_withdraw_only_by_the_initiator(client, world, role, state):
 @pytest.mark.parametrize(
     "name,data",
     [
-        ("case_note", {"body": "Called the provider."}),
+        ("case_note", {"note-body": "Called the provider."}),
         ("case_follow_up", {"follow_up_on": "2030-01-01"}),
         ("case_assign", {"assignee": ""}),
-        ("case_reopen", {"message": ""}),
+        ("case_reopen", {"reopen-message": ""}),
     ],
 )
 @pytest.mark.parametrize("role,expected", [("outsider", 403), ("seeker", 403), ("provider", 403)])
@@ -136,7 +136,7 @@ def test_facilitator_works_a_case(client, world):
     url = reverse("brokering:case_detail", args=[case.pk])
     assert (
         client.post(
-            reverse("brokering:case_note", args=[case.pk]), {"body": "Secret note"}
+            reverse("brokering:case_note", args=[case.pk]), {"note-body": "Secret note"}
         ).status_code
         == 302
     )
@@ -271,3 +271,16 @@ def test_token_page_creates_and_revokes(client, world):
     assert token.key not in client.get(url).content.decode()
     client.post(url, {"action": "revoke"})
     assert not Token.objects.filter(user=world.seeker).exists()
+
+
+def test_conversation_page_links_back_to_the_case(client, world):
+    from wipomatch.messaging.selectors import conversation_for
+
+    case = to_mutual(world)
+    conversation = conversation_for(case)
+    client.force_login(world.provider)
+    page = client.get(reverse("messaging:conversation", args=[conversation.pk])).content.decode()
+    assert reverse("brokering:case_detail", args=[case.pk]) in page
+    assert f"Case #{case.pk}: Seeker IP Office and Provider Patent Office" in page
+    client.force_login(world.outsider)
+    assert client.get(reverse("messaging:conversation", args=[conversation.pk])).status_code == 404

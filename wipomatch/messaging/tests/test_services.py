@@ -238,7 +238,9 @@ def test_a_message_notifies_the_other_participants_in_their_language(
     assert note.category == Category.MESSAGES
     assert note.rendered_title() == "New message from Office of Industrial Property of Senegal"
     [french] = _mails_to(provider)
-    assert french.body.startswith("Bonjour,")
+    assert french.subject == "Nouveau message de Office of Industrial Property of Senegal"
+    assert "a écrit un nouveau message dans votre conversation" in french.body
+    assert "/fr/messages/conversations/" in french.body
     assert "Shall we meet on Monday?" in french.body
     assert not _mails_to(seeker) and not _mails_to(outsider)
 
@@ -258,6 +260,8 @@ def test_weekly_digest_is_sent_once_per_week_with_what_is_new(seeker, provider, 
         assert "First news" in digest_en.body
         [digest_fr] = _mails_to(provider)
         assert digest_fr.body.startswith("Bonjour,") and "First news" in digest_fr.body
+        assert digest_fr.subject == "Votre résumé hebdomadaire de WIPO Match"
+        assert "Actualités (histoires et initiatives publiées)" in digest_fr.body
         assert not Notification.objects.filter(digested_at__isnull=True).exists()
         mail.outbox.clear()
         with on_commit():
@@ -331,3 +335,65 @@ def test_no_weekly_digest_for_someone_with_no_weekly_category(seeker, on_commit)
     finally:
         digest.unregister_section("Always something")
     assert not _mails_to(seeker)
+
+
+def test_any_callers_template_gets_the_unsubscribe_footer_unless_transactional(
+    seeker, provider, on_commit
+):
+    # A template of another app that knows nothing about unsubscribing.
+    context = {"kind": "need", "title": "Patent training", "expires": "1 March", "url": "/en/"}
+    with on_commit():
+        _notify([seeker], email_template="listing_published", email_context=context)
+        _notify(
+            [provider],
+            email_template="listing_published",
+            email_context=context,
+            transactional=True,
+        )
+    [mine] = _mails_to(seeker)
+    assert mine.subject == "Published: Patent training"
+    assert "has checked your need “Patent training”" in mine.body
+    assert "To stop e-mails like this one, open:\nhttp://" in mine.body
+    assert "/en/messages/unsubscribe/" in mine.body
+    assert "/en/messages/preferences/" in mine.body
+    [transactional] = _mails_to(provider)
+    assert "unsubscribe" not in transactional.body
+    assert "Patent training" in transactional.subject
+
+
+def test_a_long_digest_is_capped_and_a_broken_section_is_skipped(seeker, provider, on_commit):
+    preference_set(user=seeker, category=Category.CASES, frequency=Frequency.WEEKLY)
+    for n in range(25):
+        _notify([seeker], title=f"Case event {n:02d}", params={})
+
+    def broken(user, since):
+        raise RuntimeError("a bug in another app")
+
+    digest.register_section("Broken", broken)
+    try:
+        with on_commit():
+            summary = digests_send_weekly()
+    finally:
+        digest.unregister_section("Broken")
+    assert summary["sent"] >= 1
+    [weekly] = _mails_to(seeker)
+    assert "Case event 19" in weekly.body and "Case event 20" not in weekly.body
+    assert "… and 5 more." in weekly.body
+    assert _mails_to(provider) == []  # nothing for them, and the run went on past the failure
+
+
+def test_the_digest_hour_does_not_creep(seeker, on_commit):
+    preference_set(user=seeker, category=Category.CASES, frequency=Frequency.DAILY)
+    with freeze_time("2026-03-02 08:00:30"):
+        _notify([seeker], title="Monday", params={})
+        with on_commit():
+            digests_send_daily()
+    with freeze_time("2026-03-03 06:00:00"):
+        _notify([seeker], title="Tuesday", params={})
+        with on_commit():
+            digests_send_daily()
+        assert len(_mails_to(seeker)) == 1  # not two hours early
+    with freeze_time("2026-03-03 08:00:10"):  # the hourly job a few seconds early
+        with on_commit():
+            digests_send_daily()
+        assert len(_mails_to(seeker)) == 2

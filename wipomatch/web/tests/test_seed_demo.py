@@ -110,10 +110,12 @@ def test_demo_accounts_one_per_role():
     assert admin.is_superuser
     assert admin.staff_role == User.StaffRole.ADMIN
 
-    # Only the five demo accounts can sign in; the people behind the demo organisations cannot.
+    # Only the demo accounts can sign in (provider@ comes with the brokering demo); the people
+    # behind the demo organisations cannot.
     others = User.objects.exclude(
         email__in=[
-            f"{r}@{domain}" for r in ("applicant", "contributor", "focal", "facilitator", "admin")
+            f"{r}@{domain}"
+            for r in ("applicant", "contributor", "focal", "facilitator", "admin", "provider")
         ]
     )
     assert others.exists()

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from wipomatch.brokering.demo import seed_demo_brokering, seed_demo_provider
 from wipomatch.members.demo import ACCOUNTS, DEMO_PASSWORD, ReferenceDataMissing, seed_demo
 
 
@@ -57,6 +58,8 @@ class Command(BaseCommand):
         if verbose:
             accounts = ", ".join(f"{a.email} ({a.role})" for a in ACCOUNTS)
             write(f"Demo accounts (password {DEMO_PASSWORD}): {accounts}.")
+        seed_demo_provider(log=write)
         call_command(
             "seed_demo_listings", force=True, verbosity=options["verbosity"], stdout=self.stdout
         )
+        seed_demo_brokering(log=write)
