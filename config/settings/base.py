@@ -190,6 +190,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ModalityEnum": "wipomatch.cooperation.models.Modality.choices",
+        # Listings keep their name now that initiatives also have a `status` (IATI codes).
+        "StatusEnum": "wipomatch.listings.models.Status.choices",
+    },
 }
 
 # --- Platform --------------------------------------------------------------------------------

@@ -63,6 +63,12 @@ class InitiativeListView(PublicReadOnlyAPIMixin, generics.ListAPIView):
             "themes, SDGs, dates, status and results with indicators."
         ),
         parameters=[InitiativeFilterSerializer, LANGUAGE_PARAMETER],
+        responses={
+            200: InitiativeSerializer(many=True),
+            400: OpenApiResponse(
+                description=_("A filter value is unknown; the message names it, by parameter.")
+            ),
+        },
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -76,6 +82,10 @@ class InitiativeDetailView(PublicReadOnlyAPIMixin, generics.RetrieveAPIView):
 
     @extend_schema(
         summary=_("One cooperation initiative"),
+        description=_(
+            "A published initiative (or, for its people and facilitators, a draft), with the "
+            "same fields as in the list. Drafts of others are a 404."
+        ),
         parameters=[LANGUAGE_PARAMETER],
         responses={
             200: InitiativeSerializer,
@@ -91,6 +101,7 @@ class IatiActivitiesView(PublicReadOnlyAPIMixin, APIView):
 
     @extend_schema(
         summary=_("IATI 2.03 activity file of all published initiatives"),
+        operation_id="initiatives_iati_activities",
         description=_(
             "An iati-activities document that validates against the IATI 2.03 schema; codes "
             "from the IATI codelists. The mapping is described in docs/iati.md."
@@ -118,8 +129,17 @@ class ModalityPreviewView(PublicReadOnlyAPIMixin, APIView):
             "the language of the request (?lang= or Accept-Language)."
         ),
         parameters=[LANGUAGE_PARAMETER],
-        request=ModalityPreviewRequestSerializer,
-        responses={200: ModalityPreviewResponseSerializer},
+        request={"application/json": ModalityPreviewRequestSerializer},
+        responses={
+            200: ModalityPreviewResponseSerializer,
+            400: OpenApiResponse(
+                description=_(
+                    "A country code, organisation type or role is unknown; the message names "
+                    "the value, by party and field."
+                )
+            ),
+        },
+        tags=["initiatives"],
     )
     def post(self, request, *args, **kwargs):
         serializer = ModalityPreviewRequestSerializer(data=request.data)

@@ -333,3 +333,13 @@ class DirectoryFilterForm(StyledForm):
             ("", _("Any")),
             *[(g.number, str(g)) for g in SdgGoal.objects.all()],
         ]
+
+
+class ImportForm(StyledForm):
+    file = forms.FileField(
+        label=_("File (CSV or XLSX, from the template)"),
+        help_text=_("At most 1,000 rows and 2 MB."),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check every row but create nothing"), required=False, initial=True
+    )

@@ -181,6 +181,14 @@ class Initiative(TimeStampedModel):
         related_name="+",
         verbose_name=_("created by"),
     )
+    source_case = models.OneToOneField(
+        "brokering.MatchCase",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="initiative",
+        verbose_name=_("the case it came from"),
+    )
 
     review_status = models.CharField(
         _("review status"),

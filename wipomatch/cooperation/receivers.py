@@ -14,6 +14,9 @@ from wipomatch.reference.models import Country
 
 @receiver(post_save, sender=Country, dispatch_uid="cooperation_recompute_on_grouping_change")
 def recompute_on_grouping_change(sender, instance: Country, created, update_fields, **kwargs):
+    from .selectors import forget_country_names
+
+    forget_country_names()
     if created or kwargs.get("raw"):
         return
     if update_fields is not None and "global_south" not in update_fields:

@@ -10,19 +10,40 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from wipomatch.core.permissions import is_facilitator
 from wipomatch.members.models import Membership, Organisation
 from wipomatch.reference.models import Country
 
 from .modality import Reason
-from .models import Indicator, Initiative, Party, ProgressReport, Result, ReviewStatus
+from .models import (
+    Indicator,
+    IndicatorActual,
+    Initiative,
+    Party,
+    ProgressReport,
+    Result,
+    ReviewStatus,
+)
 from .permissions import EDIT, VIEW, initiative_allowed_actions
 
+_COUNTRY_NAMES: dict[str, dict[str, str]] = {}
 
-def country_names(codes) -> dict[str, str]:
-    """ISO code → name in the active language."""
-    return {c.iso2: c.name for c in Country.objects.filter(iso2__in=set(codes))}
+
+def country_names(codes=None) -> dict[str, str]:
+    """ISO code → name in the active language. All names are read once per language and kept
+    (a list of reasons then costs no query); a saved country clears them (receivers.py)."""
+    language = get_language() or "en"
+    names = _COUNTRY_NAMES.get(language)
+    if names is None:
+        names = {c.iso2: c.name for c in Country.objects.only("iso2", "names")}
+        _COUNTRY_NAMES[language] = names
+    return names
+
+
+def forget_country_names() -> None:
+    _COUNTRY_NAMES.clear()
 
 
 def render_reason(data: dict | None) -> str:
@@ -55,7 +76,14 @@ def initiative_detail_queryset() -> QuerySet[Initiative]:
         Prefetch(
             "results",
             queryset=Result.objects.prefetch_related(
-                Prefetch("indicators", queryset=Indicator.objects.prefetch_related("actuals"))
+                Prefetch(
+                    "indicators",
+                    queryset=Indicator.objects.prefetch_related(
+                        Prefetch(
+                            "actuals", queryset=IndicatorActual.objects.select_related("report")
+                        )
+                    ),
+                )
             ),
         ),
     )
@@ -236,4 +264,19 @@ def overdue_initiatives() -> QuerySet[Initiative]:
         .filter(Q(overdue_since__isnull=False) | Q(inactive=True) | Q(next_report_due__lt=today))
         .select_related("organisation")
         .order_by("overdue_since", "next_report_due")
+    )
+
+
+def agreed_cases_without_initiative(user) -> list:
+    """The user's organisations' cases closed with an agreement that are not an initiative yet."""
+    from wipomatch.brokering.models import CaseState, MatchCase
+
+    orgs = _member_org_ids(user)
+    if not orgs:
+        return []
+    return list(
+        MatchCase.objects.filter(state=CaseState.AGREEMENT, initiative__isnull=True)
+        .filter(Q(requesting_organisation_id__in=orgs) | Q(receiving_organisation_id__in=orgs))
+        .select_related("need", "offer")
+        .order_by("-closed_at", "-id")[:20]
     )

@@ -11,6 +11,21 @@ from .models import ActivityStatus, Initiative, Modality, Result
 from .selectors import render_reason
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": list(ActivityStatus.values),
+        "description": "IATI ActivityStatus code: 1 pipeline/identification, 2 implementation, "
+        "3 finalisation, 4 closed, 5 cancelled, 6 suspended.",
+    }
+)
+class ActivityStatusField(serializers.ChoiceField):
+    """The IATI code, documented inline (listings have their own `status` enum)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=ActivityStatus.choices, **kwargs)
+
+
 class ModalitySerializer(serializers.Serializer):
     value = serializers.ChoiceField(
         choices=Modality.choices, help_text=_("The modality that applies (override or derived).")
@@ -80,9 +95,7 @@ def latest_actual(indicator) -> object:
 class InitiativeSerializer(serializers.ModelSerializer):
     modality = serializers.SerializerMethodField()
     parties = serializers.SerializerMethodField()
-    status = serializers.ChoiceField(
-        choices=ActivityStatus.choices, help_text=_("IATI ActivityStatus code.")
-    )
+    status = ActivityStatusField(help_text=_("IATI ActivityStatus code."))
     status_label = serializers.SerializerMethodField()
     themes = serializers.SerializerMethodField()
     ip_areas = serializers.SerializerMethodField()
@@ -92,6 +105,9 @@ class InitiativeSerializer(serializers.ModelSerializer):
     regions = serializers.SerializerMethodField()
     results = serializers.SerializerMethodField()
     budget = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    source_case = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text=_("Id of the brokering case it came from.")
+    )
 
     class Meta:
         model = Initiative
@@ -123,6 +139,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
             "next_report_due",
             "inactive",
             "published_at",
+            "source_case",
             "results",
         ]
 
@@ -218,11 +235,7 @@ class InitiativeFilterSerializer(serializers.Serializer):
         help_text=_("ISO 3166-1 alpha-2: benefiting country or a party's country."),
     )
     region = serializers.CharField(required=False, max_length=3, help_text=_("UN M49 region code."))
-    status = serializers.ChoiceField(
-        choices=ActivityStatus.choices,
-        required=False,
-        help_text=_("IATI ActivityStatus code (1 to 6)."),
-    )
+    status = ActivityStatusField(required=False, help_text=_("IATI ActivityStatus code (1 to 6)."))
     sdg = serializers.IntegerField(
         required=False, min_value=1, max_value=17, help_text=_("SDG goal number.")
     )
@@ -254,6 +267,16 @@ class InitiativeFilterSerializer(serializers.Serializer):
         return value
 
 
+@extend_schema_field({"type": "string", "enum": list(rule.ORGANISATION_TYPES)})
+class OrganisationTypeField(serializers.CharField):
+    pass
+
+
+@extend_schema_field({"type": "string", "enum": list(rule.ROLES)})
+class RoleField(serializers.CharField):
+    pass
+
+
 class PreviewPartySerializer(serializers.Serializer):
     country = serializers.CharField(
         allow_null=True,
@@ -261,12 +284,13 @@ class PreviewPartySerializer(serializers.Serializer):
         max_length=8,
         help_text=_("ISO 3166-1 alpha-2 code; null for an intergovernmental organisation."),
     )
-    organisation_type = serializers.CharField(
+    organisation_type = OrganisationTypeField(
         max_length=40,
         help_text=_("One of: %(values)s.") % {"values": ", ".join(rule.ORGANISATION_TYPES)},
     )
-    role = serializers.CharField(
-        max_length=40, help_text=_("One of: %(values)s.") % {"values": ", ".join(rule.ROLES)}
+    role = RoleField(
+        max_length=40,
+        help_text=_("One of: %(values)s.") % {"values": ", ".join(rule.ROLES)},
     )
     name = serializers.CharField(
         required=False,

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wipomatch.core.audit import audit_record
 from wipomatch.core.mail import email_after_commit
@@ -590,6 +591,47 @@ def _email_people(initiative: Initiative, template: str, **extra) -> None:
         )
 
 
+def _people_users(initiative: Initiative) -> list:
+    org_ids = perms.initiative_organisation_ids(initiative)
+    users = [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id__in=org_ids, role=Membership.Role.FOCAL_POINT
+        ).select_related("user")
+    ]
+    if initiative.created_by_id:
+        users.append(initiative.created_by)
+    return users
+
+
+# Titles of in-app notifications, translated when shown (messaging renders them).
+REMINDER_TITLES = {
+    "report_due": gettext_noop("Progress report due: %(title)s"),
+    "report_overdue": gettext_noop("Progress report overdue: %(title)s"),
+    "initiative_inactive": gettext_noop("Marked inactive: %(title)s"),
+}
+
+
+def _remind_people(initiative: Initiative, template: str, **extra) -> None:
+    """A reminder of the reporting cycle: an in-app notification for each of the initiative's
+    people, and the e-mail at once or in their digest as each prefers (category reminders)."""
+    from wipomatch.messaging.models import Category
+    from wipomatch.messaging.services import notify
+
+    url = reverse("cooperation:detail", args=[initiative.pk])
+    notify(
+        recipients=_people_users(initiative),
+        category=Category.REMINDERS,
+        kind=template if template.startswith("initiative_") else f"initiative_{template}",
+        title=REMINDER_TITLES[template],
+        params={"title": initiative.title},
+        url=url,
+        target=initiative,
+        email_template=f"cooperation/{template}",
+        email_context={"title": initiative.title, "url": url, **extra},
+    )
+
+
 def _transition(
     initiative: Initiative, *, actor, to: str, action: str, reason: str = "", fields=()
 ) -> None:
@@ -633,6 +675,20 @@ def initiative_submit(*, actor, initiative: Initiative) -> Initiative:
             language=language,
             context=context,
         )
+    return initiative
+
+
+def initiative_mark_submitted(*, actor, initiative: Initiative) -> Initiative:
+    """Staff importing initiatives skip the members' submission step (audited, no e-mail)."""
+    require_facilitator(actor)
+    initiative.submitted_at = timezone.now()
+    _transition(
+        initiative,
+        actor=actor,
+        to=ReviewStatus.SUBMITTED,
+        action="submitted",
+        fields=["submitted_at"],
+    )
     return initiative
 
 
@@ -941,7 +997,7 @@ def reporting_cycle_run(*, today: date | None = None) -> dict[str, int]:
                     # A 3-day reminder makes the 14-day one pointless.
                     updated["reminded_14_for"] = due
                 Initiative.objects.filter(pk=initiative.pk).update(**updated)
-                _email_people(
+                _remind_people(
                     initiative, "report_due", days=(due - today).days, due=due.isoformat()
                 )
             summary[key] += 1
@@ -995,9 +1051,9 @@ def _process_missed(initiative: Initiative, today: date) -> dict[str, int]:
                 data={"missed_in_a_row": initiative.missed_reports},
             )
             result["inactive"] += 1
-            _email_people(initiative, "initiative_inactive", missed=initiative.missed_reports)
+            _remind_people(initiative, "initiative_inactive", missed=initiative.missed_reports)
         else:
-            _email_people(initiative, "report_overdue", due=missed_due.isoformat())
+            _remind_people(initiative, "report_overdue", due=missed_due.isoformat())
     return result
 
 
@@ -1018,3 +1074,78 @@ def modality_preview(*, parties: list[dict]) -> ModalityResult:
             for p in parties
         ]
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# From an agreed case
+
+
+def _term_slugs(listing, kind: str) -> list[str]:
+    if listing is None:
+        return []
+    return [t.slug for t in listing.terms.all() if t.kind == kind]
+
+
+@transaction.atomic
+def initiative_from_case(*, actor, case) -> Initiative:
+    """Turn a match case closed with an agreement into a draft initiative, pre-filled from the
+    need and the offer: the need's organisation benefits, the offer's provides; themes, IP areas,
+    SDGs and countries from both. One initiative per case (the existing one is returned)."""
+    from wipomatch.brokering.models import CaseState
+    from wipomatch.brokering.permissions import case_sides_of
+
+    if case.state != CaseState.AGREEMENT:
+        raise ValidationError(_("Only a case closed with an agreement becomes an initiative."))
+    if not (is_facilitator(actor) or case_sides_of(actor, case)):
+        raise PermissionDenied
+    existing = Initiative.objects.filter(source_case=case).first()
+    if existing is not None:
+        return existing
+    need, offer = case.need, case.offer
+    parties = []
+    if need is not None:
+        parties.append(PartyData(role=Role.BENEFICIARY, organisation=need.organisation_id))
+    if offer is not None:
+        parties.append(PartyData(role=Role.PROVIDER, organisation=offer.organisation_id))
+    listings = [x for x in (need, offer) if x is not None]
+    title = (need or offer).title if listings else _("Initiative from an agreed case")
+    summary = (need.summary if need else "") or (offer.summary if offer else "") or title
+
+    def merged(kind):
+        return list(dict.fromkeys(s for x in listings for s in _term_slugs(x, kind)))
+
+    countries = list(dict.fromkeys(c.iso2 for x in listings[:1] for c in x.countries.all()))
+    data = InitiativeData(
+        title=title,
+        summary=summary,
+        description=case.outcome_note or "",
+        language=(need or offer).language if listings else "en",
+        planned_start=getattr(case, "expected_start", None),
+        themes=merged(VocabularyTerm.Kind.THEME),
+        ip_areas=merged(VocabularyTerm.Kind.IP_AREA),
+        sdg_goals=list(dict.fromkeys(g.number for x in listings for g in x.sdg_goals.all())),
+        countries=countries,
+    )
+    organisation = need.organisation if need is not None else case.requesting_organisation
+    if not is_facilitator(actor):
+        mine = set(Membership.objects.filter(user=actor).values_list("organisation_id", flat=True))
+        for candidate in (need, offer):
+            if candidate is not None and candidate.organisation_id in mine:
+                organisation = candidate.organisation
+                break
+    initiative = initiative_create(
+        actor=actor, data=data, parties=parties, organisation=organisation
+    )
+    Initiative.objects.filter(pk=initiative.pk).update(source_case=case)
+    initiative.source_case = case
+    audit_record(
+        target=initiative,
+        actor=actor,
+        action="created_from_case",
+        data={
+            "case": case.pk,
+            "need": getattr(need, "pk", None),
+            "offer": getattr(offer, "pk", None),
+        },
+    )
+    return initiative

@@ -1,6 +1,6 @@
 """Pages of the cooperation app (under the language prefix, at /<lang>/initiatives/)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -11,8 +11,11 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("mine/", views.mine, name="mine"),
     path("review/", views.review_queue, name="review_queue"),
+    path("import/", views.import_initiatives, name="import"),
+    re_path(r"^import/template\.(?P<fmt>csv|xlsx)$", views.import_template, name="import_template"),
     path("modality-preview/", views.modality_preview, name="modality_preview"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("from-case/<int:case_pk>/", views.from_case, name="from_case"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/submit/", views.submit, name="submit"),

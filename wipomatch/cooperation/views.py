@@ -10,7 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from markdown_it import MarkdownIt
@@ -18,11 +20,13 @@ from markdown_it import MarkdownIt
 from wipomatch.core.audit import audit_trail_for
 from wipomatch.core.forms import apply_service_errors
 from wipomatch.core.permissions import is_facilitator, require_facilitator
+from wipomatch.listings.models import ui_to_listing_language
 
+from . import importer, services
 from . import permissions as perms
-from . import services
 from .forms import (
     DirectoryFilterForm,
+    ImportForm,
     InitiativeForm,
     OverrideForm,
     PartyFormSet,
@@ -33,9 +37,18 @@ from .forms import (
     parties_of,
     party_initial,
 )
-from .models import Indicator, OrganisationType
+from .models import (
+    ActivityStatus,
+    Cadence,
+    Indicator,
+    Modality,
+    OrganisationType,
+    ProgressReport,
+    ReviewStatus,
+)
 from .selectors import (
     InitiativeFilters,
+    agreed_cases_without_initiative,
     get_initiative_for_user,
     get_report_for_user,
     initiatives_for_review,
@@ -119,15 +132,60 @@ def _chart_rows(initiative) -> list[dict]:
     return rows
 
 
+ACTION_LABELS = {
+    "created": gettext_lazy("Created"),
+    "created_from_case": gettext_lazy("Created from an agreed case"),
+    "edited": gettext_lazy("Edited"),
+    "parties_changed": gettext_lazy("Parties changed"),
+    "modality_derived": gettext_lazy("Modality derived again"),
+    "modality_overridden": gettext_lazy("Modality set by a facilitator"),
+    "modality_override_removed": gettext_lazy("Modality override removed"),
+    "submitted": gettext_lazy("Submitted for review"),
+    "published": gettext_lazy("Published"),
+    "changes_requested": gettext_lazy("Changes requested"),
+    "result_added": gettext_lazy("Result added"),
+    "report_submitted": gettext_lazy("Progress report submitted"),
+    "report_resubmitted": gettext_lazy("Progress report submitted again"),
+    "report_accepted": gettext_lazy("Progress report accepted"),
+    "report_changes_requested": gettext_lazy("Changes to a progress report requested"),
+    "report_missed": gettext_lazy("Progress report missed"),
+    "flagged_inactive": gettext_lazy("Marked inactive"),
+}
+
+
+def _state_labels() -> dict:
+    return {
+        **dict(ActivityStatus.choices),
+        **dict(ProgressReport.State.choices),
+        **dict(ReviewStatus.choices),
+        **dict(Modality.choices),
+        "active": gettext_lazy("active"),
+        "inactive": gettext_lazy("inactive"),
+    }
+
+
+def _event_details(event) -> str:
+    data = event.data or {}
+    if event.action == "report_missed":
+        return _("Due on %(due)s; %(n)s missed in a row.") % {
+            "due": data.get("due", ""),
+            "n": data.get("missed_in_a_row", ""),
+        }
+    if event.action == "modality_derived" and data.get("reason"):
+        return render_reason(data["reason"])
+    return ""
+
+
 def _audit_rows(initiative) -> list[dict]:
+    states = _state_labels()
     return [
         {
             "when": e.created_at,
             "actor": e.actor,
-            "action": e.action,
-            "from_state": e.from_state,
-            "to_state": e.to_state,
-            "reason": e.reason,
+            "action": ACTION_LABELS.get(e.action, e.action),
+            "from_state": states.get(e.from_state, e.from_state),
+            "to_state": states.get(e.to_state, e.to_state),
+            "reason": e.reason or _event_details(e),
         }
         for e in audit_trail_for(initiative).order_by("-created_at", "-id")[:50]
     ]
@@ -194,6 +252,7 @@ def _preview_context(formset) -> dict:
     return {
         "preview": result,
         "preview_reason": render_reason(result.reason.as_dict()),
+        "preview_label": Modality(result.modality).label,
         "preview_count": len(parties),
     }
 
@@ -208,7 +267,13 @@ def modality_preview(request):
 def _save_form(request, initiative=None):
     form = InitiativeForm(
         request.POST or None,
-        initial=InitiativeForm.initial_from(initiative) if initiative else None,
+        initial=InitiativeForm.initial_from(initiative)
+        if initiative
+        else {
+            "language": ui_to_listing_language(get_language()),
+            "status": ActivityStatus.PIPELINE,
+            "reporting_cadence": Cadence.SIX_MONTHLY,
+        },
     )
     formset = PartyFormSet(
         request.POST or None,
@@ -248,6 +313,7 @@ def _save_form(request, initiative=None):
             else {
                 "preview": initiative,
                 "preview_reason": render_reason(initiative.modality_reason),
+                "preview_label": Modality(initiative.modality_derived).label,
                 "preview_count": initiative.parties.count(),
             }
         )
@@ -424,7 +490,12 @@ def mine(request):
     return render(
         request,
         "cooperation/mine.html",
-        {"page_obj": page, "initiatives": page.object_list, "page_range": page_range},
+        {
+            "page_obj": page,
+            "initiatives": page.object_list,
+            "page_range": page_range,
+            "agreed_cases": agreed_cases_without_initiative(request.user),
+        },
     )
 
 
@@ -440,3 +511,63 @@ def review_queue(request):
             "overdue": overdue_initiatives(),
         },
     )
+
+
+@login_required
+@require_POST
+def from_case(request, case_pk):
+    """Turn an agreed case into a pre-filled draft initiative, then edit it."""
+    from wipomatch.brokering.selectors import get_case_for_user
+
+    case = get_case_for_user(request.user, case_pk)
+    try:
+        initiative = services.initiative_from_case(actor=request.user, case=case)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("brokering:case_detail", case.pk)
+    messages.success(
+        request,
+        _(
+            "The initiative is pre-filled from the agreement: check it, add parties, then submit it."
+        ),
+    )
+    return redirect("cooperation:edit", initiative.pk)
+
+
+@login_required
+def import_initiatives(request):
+    """Staff upload a CSV / XLSX file; every row is checked, and either all rows are created or
+    none (a dry run creates none either way)."""
+    require_facilitator(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    file_error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = importer.read_upload(upload.name, upload.read(importer.MAX_BYTES + 1))
+        except importer.UnreadableFile as error:
+            file_error = str(error)
+        else:
+            report = importer.initiatives_import(
+                actor=request.user, rows=rows, dry_run=form.cleaned_data["dry_run"]
+            )
+    return render(
+        request,
+        "cooperation/import.html",
+        {"form": form, "report": report, "file_error": file_error},
+    )
+
+
+@login_required
+def import_template(request, fmt):
+    require_facilitator(request.user)
+    if fmt == "xlsx":
+        content = importer.template_xlsx()
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content, mime = importer.template_csv(), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="initiatives-template.{fmt}"'
+    return response

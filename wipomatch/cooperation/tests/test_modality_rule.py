@@ -205,10 +205,20 @@ def test_reason_mentions_ppp():
     assert "public-private" in text and "(Brazil)" in text
 
 
-def test_reason_round_trips_as_json():
+def test_reason_round_trips_as_json_and_renders_in_each_language():
     result = derive_modality(_build([(P, "BR"), (B, "MZ")]))
     stored = Reason.from_dict(result.reason.as_dict())
     assert stored == result.reason
+    expected = {
+        "fr": "sud-sud : le fournisseur (Brazil) et le bénéficiaire (Mozambique)",
+        "es": "sur-sur: el proveedor (Brazil) y el beneficiario (Mozambique)",
+        "ru": "Юг–Юг: поставщик (Brazil) и бенефициар (Mozambique)",
+        "ar": "جنوب-جنوب: المزوّد (Brazil) والمستفيد (Mozambique)",
+        "zh-hans": "南南：提供方（Brazil）和受益方（Mozambique）",
+    }
+    for language, start in expected.items():
+        with translation.override(language):
+            assert stored.render(NAMES.get).startswith(start), language
 
 
 def test_other_reason_without_parties():

@@ -277,6 +277,17 @@ class TestReportingCycle:
         initiative.refresh_from_db()
         assert initiative.inactive and initiative.missed_reports == 2
         assert "flagged_inactive" in _actions(initiative)
+        # The initiative's people also see the reminders in the platform (messaging).
+        from wipomatch.messaging.models import Notification
+
+        kinds = set(
+            Notification.objects.filter(recipient=team["focal"]).values_list("kind", flat=True)
+        )
+        assert {
+            "initiative_report_due",
+            "initiative_report_overdue",
+            "initiative_inactive",
+        } <= kinds
 
         # A late report clears the flags; the next due date stays where the cycle put it.
         next_due = initiative.next_report_due

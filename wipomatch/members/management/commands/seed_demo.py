@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from wipomatch.brokering.demo import seed_demo_brokering, seed_demo_provider
+from wipomatch.cooperation.demo import seed_demo_cooperation
 from wipomatch.members.demo import ACCOUNTS, DEMO_PASSWORD, ReferenceDataMissing, seed_demo
 
 
@@ -63,3 +64,4 @@ class Command(BaseCommand):
             "seed_demo_listings", force=True, verbosity=options["verbosity"], stdout=self.stdout
         )
         seed_demo_brokering(log=write)
+        seed_demo_cooperation(log=write)
