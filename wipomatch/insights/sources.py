@@ -148,7 +148,10 @@ def _case_field(Initiative) -> str | None:
     """The name of the initiative's link to the case it came from, if cooperation has one."""
     MatchCase = match_case_model()
     for f in Initiative._meta.get_fields():
-        if getattr(f, "many_to_one", False) and f.related_model is MatchCase:
+        forward = getattr(f, "many_to_one", False) or (
+            getattr(f, "one_to_one", False) and getattr(f, "concrete", False)
+        )
+        if forward and f.related_model is MatchCase:
             return f.name
     return None
 

@@ -114,3 +114,15 @@ def test_metrics_api_over_cases(network):
     body = APIClient().get("/api/v1/insights/metrics/").json()
     assert body["funnel"]["interest"] == 3
     assert body["modality_share"]["triangular"] == 1.0
+
+
+def test_agreement_to_initiative_delay_uses_the_case_the_initiative_came_from(network):
+    from wipomatch.cooperation.models import Initiative
+
+    assert (
+        compute_metrics(YEAR, Breakdown())["funnel"]["median_days"]["agreement_to_initiative"]
+        is None
+    )
+    Initiative.objects.filter(pk=network["initiative"].pk).update(source_case=network["case1"])
+    days = compute_metrics(YEAR, Breakdown())["funnel"]["median_days"]["agreement_to_initiative"]
+    assert days is not None and 0 <= days < 1  # closed, then the initiative right after
