@@ -4,7 +4,7 @@ Drawing takes about a second the first time in a process and a tenth of a second
 page never draws: it reads an SVG prepared earlier, cached on disk under
 MEDIA_ROOT/insights/charts/ by the hash of the spec (which holds the data and the translated
 labels, hence the language). A missing chart is queued for the worker (`charts_prepare_task`)
-and the page shows its data table meanwhile; the periodic job `insights-charts` prepares the
+and the page shows its data table meanwhile; the periodic job `insights-prepare` prepares the
 default dashboard in every language. Every chart comes with a text alternative and its table.
 """
 
