@@ -139,7 +139,8 @@ USE_TZ = True
 # --- Static files: vendored, served by WhiteNoise; nothing from a CDN ----------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-# Uploaded files (story images, re-encoded on upload); served by Django only when DEBUG is on.
+# Uploaded story images (re-encoded on upload; public) and files the platform writes (insights
+# charts and reports, served through views that check rights). Django serves them only with DEBUG.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("WIPOMATCH_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {

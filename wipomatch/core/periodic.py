@@ -37,6 +37,7 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "initiatives-reporting-cycle", "wipomatch.cooperation.services.reporting_cycle_run", 3600
     ),
+    PeriodicJob("insights-prepare", "wipomatch.insights.services.insights_prepare_default", 900),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 

@@ -1,5 +1,9 @@
 """API routes of the insights app, included by wipomatch/api/urls.py under /api/v1/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .api import MetricsView
+
+urlpatterns = [
+    path("insights/metrics/", MetricsView.as_view(), name="insights-metrics"),
+]
