@@ -22,7 +22,8 @@ from django.utils.translation import get_language
 
 from wipomatch.listings.embeddings import embed_query, from_bytes, get_embedder
 from wipomatch.listings.models import ui_to_listing_language
-from wipomatch.listings.search import LEXICAL_EMBEDDERS, search_settings
+from wipomatch.listings.search import search_settings
+from wipomatch.listings.search.query import LEXICAL_EMBEDDERS
 from wipomatch.matching.engine.lexical import BM25Index
 from wipomatch.matching.engine.tokenize import terms as text_terms
 from wipomatch.members.models import Membership

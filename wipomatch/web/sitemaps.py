@@ -112,7 +112,7 @@ class ThemeSitemap(_I18nSitemap):
         )
 
     def location(self, item):
-        return reverse("listings:theme_page", args=[item])
+        return reverse("web:theme_page", args=[item])
 
 
 class CountrySitemap(_I18nSitemap):
@@ -122,7 +122,7 @@ class CountrySitemap(_I18nSitemap):
         return list(Country.objects.order_by("iso2").values_list("iso2", flat=True))
 
     def location(self, item):
-        return reverse("listings:country_page", args=[item])
+        return reverse("web:country_page", args=[item])
 
 
 SITEMAPS = {
