@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from wipomatch.core.demo import background_work_held_back
 from wipomatch.core.models import AuditEvent
 from wipomatch.listings import services as listing_services
 from wipomatch.listings.demo import DemoListing, _backdate
@@ -43,7 +44,6 @@ from wipomatch.members.demo import (
     DemoOrganisation,
     _admit,
     _create_user,
-    outgoing_email_held_back,
 )
 from wipomatch.members.models import Membership, Organisation, User
 from wipomatch.messaging.models import Message
@@ -392,7 +392,7 @@ def seed_demo_provider(*, log: Callable[[str], None] = lambda message: None) -> 
     facilitator = User.objects.filter(email=FACILITATOR_EMAIL).first()
     if facilitator is None:
         return 0
-    with outgoing_email_held_back():
+    with background_work_held_back():
         _user, _org, offers = _seed_provider(facilitator, log)
     return len(offers)
 
@@ -405,7 +405,7 @@ def seed_demo_brokering(*, log: Callable[[str], None] = lambda message: None) ->
         log("  Demo brokering skipped: run seed_demo first (no demo facilitator or focal point).")
         return {"cases": 0}
     focal_org = Membership.objects.get(user=focal).organisation
-    with outgoing_email_held_back() as backend:
+    with background_work_held_back() as backend:
         provider, provider_org, offers = _seed_provider(facilitator, log)
         demo_cases = MatchCase.objects.filter(
             Q(requesting_organisation__memberships__user__email__endswith=f"@{DEMO_DOMAIN}")

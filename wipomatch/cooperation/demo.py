@@ -23,10 +23,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from wipomatch.core.demo import background_work_held_back
 from wipomatch.members.demo import (
     FACILITATOR_EMAIL,
-    ORGANISATIONS,
-    outgoing_email_held_back,
+    load_demo_data,
 )
 from wipomatch.members.models import Membership, Organisation, User
 
@@ -39,7 +39,7 @@ FROM_CASES = 4  # agreed demo cases turned into initiatives
 
 
 def _organisation(key: str) -> Organisation | None:
-    names = {o.key: o.name for o in ORGANISATIONS}
+    names = {o.key: o.name for o in load_demo_data().organisations}
     name = names.get(key)
     return Organisation.objects.filter(name=name).first() if name else None
 
@@ -226,7 +226,7 @@ def seed_demo_cooperation(*, log: Callable[[str], None] = lambda message: None) 
     entries = json.loads(DATA_FILE.read_text(encoding="utf-8"))["initiatives"]
     today = timezone.localdate()
     created = 0
-    with outgoing_email_held_back() as backend:
+    with background_work_held_back() as backend:
         existing = set(Initiative.objects.values_list("title", flat=True))
         for index, entry in enumerate(entries):
             if entry["title"] in existing:

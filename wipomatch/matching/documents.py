@@ -1,5 +1,7 @@
 """Listings (Django rows) as engine documents, and the platform's geography for the engine."""
 
+from collections.abc import Callable
+
 from wipomatch.listings.models import Kind, Listing
 from wipomatch.matching.engine.documents import NeedDoc, OfferDoc
 from wipomatch.matching.engine.geography import Geography
@@ -18,10 +20,21 @@ def geography_from_db() -> Geography:
     return Geography.from_mapping(regions, south)
 
 
-def _responsiveness_prior(organisation_id: int) -> float | None:
-    from wipomatch.brokering.selectors import responsiveness_priors
+# Brokering knows how reliably each organisation answers interest; it registers its source here
+# (in its AppConfig.ready) because matching sits below brokering and must not import it.
+_responsiveness_source: Callable[[], dict[int, float]] | None = None
 
-    return responsiveness_priors().get(organisation_id)
+
+def register_responsiveness_source(source: Callable[[], dict[int, float]]) -> None:
+    """`source()` returns organisation id → responsiveness prior in [0, 1]."""
+    global _responsiveness_source
+    _responsiveness_source = source
+
+
+def _responsiveness_prior(organisation_id: int) -> float | None:
+    if _responsiveness_source is None:
+        return None
+    return _responsiveness_source().get(organisation_id)
 
 
 def listing_document(listing: Listing) -> NeedDoc | OfferDoc:

@@ -1,7 +1,7 @@
 """Demo stories for `manage.py seed_demo_stories` (called at the end of `seed_demo`).
 
 The texts are in `demo_data/<language>.json`, each written in that language, by demo
-organisations of `wipomatch.members.demo.ORGANISATIONS` (key `org`), with their facets, key
+organisations of the demo organisations (`wipomatch/members/demo_data/organisations.yml`) (key `org`), with their facets, key
 results, organisations involved (`involved`, keys), an optional `version_of` (the `key` of the
 story this one is a language version of), the titles of the demo initiatives it comes from
 (`initiatives`: linked when cooperation's demo made them and the organisation took part) and an
@@ -32,8 +32,9 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from wipomatch.core.demo import background_work_held_back
 from wipomatch.core.models import AuditEvent
-from wipomatch.members.demo import FACILITATOR_EMAIL, ORGANISATIONS, outgoing_email_held_back
+from wipomatch.members.demo import FACILITATOR_EMAIL, load_demo_data
 from wipomatch.members.models import Membership, Organisation, User
 
 from . import services
@@ -155,7 +156,7 @@ def illustration(kind: str, seed: int = 0, size: tuple[int, int] = (960, 540)) -
 
 
 def _people() -> tuple[dict[str, tuple[Organisation, User]], User | None]:
-    key_of = {org.email: org.key for org in ORGANISATIONS}
+    key_of = {org.email: org.key for org in load_demo_data().organisations}
     people = {}
     for membership in Membership.objects.filter(
         user__email__in=list(key_of),
@@ -184,7 +185,7 @@ def seed_demo_stories(
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(Story)
     by_key: dict[str, Story] = {}
-    with outgoing_email_held_back():
+    with background_work_held_back():
         for number, item in enumerate(items):
             organisation, author = people[item["org"]]
             existing = Story.objects.filter(organisation=organisation, title=item["title"]).first()

@@ -1,4 +1,6 @@
-"""`manage.py seed_demo`: realistic demo organisations and one account per role (idempotent)."""
+"""`manage.py seed_demo`: the whole demo network, app by app (idempotent): organisations and one
+account per role, listings, match cases, initiatives and stories. It lives in `web`, the top
+layer, because it is the one place that may call every domain app's demo loader."""
 
 from django.conf import settings
 from django.core.management import call_command
