@@ -38,6 +38,9 @@ JOBS: tuple[PeriodicJob, ...] = (
         "initiatives-reporting-cycle", "wipomatch.cooperation.services.reporting_cycle_run", 3600
     ),
     PeriodicJob("insights-prepare", "wipomatch.insights.services.insights_prepare_default", 900),
+    PeriodicJob(
+        "stories-embed-missing", "wipomatch.stories.embeddings.stories_embed_missing", 3600
+    ),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 

@@ -5,6 +5,7 @@ another language, and a need's page ranks the stories nearest to the need.
 """
 
 import numpy as np
+from django.db.models import Q
 
 from wipomatch.listings.embeddings import from_bytes, get_embedder, listing_text, to_bytes
 
@@ -29,14 +30,17 @@ def story_embed(*, story_id: int) -> bool:
 
 
 def stories_embed_missing() -> int:
-    """Embed every story without a vector of the current encoder (demo data, change of encoder)."""
+    """Embed every story without a vector of the current encoder (a lost task, a change of
+    encoder). Periodic job `stories-embed-missing`; idempotent."""
     embedder = get_embedder()
     ids = list(
-        Story.objects.exclude(embedding_model=embedder.name).values_list("pk", flat=True)
-    ) + list(Story.objects.filter(embedding__isnull=True).values_list("pk", flat=True))
-    for story_id in dict.fromkeys(ids):
+        Story.objects.filter(Q(embedding__isnull=True) | ~Q(embedding_model=embedder.name))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for story_id in ids:
         story_embed(story_id=story_id)
-    return len(set(ids))
+    return len(ids)
 
 
 def vectors_of(rows, dim: int) -> tuple[list[int], np.ndarray]:

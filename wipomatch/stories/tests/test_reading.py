@@ -246,3 +246,15 @@ def test_list_page_and_api_query_counts_do_not_grow_with_the_page(
         client.get("/en/stories/")
     with django_assert_max_num_queries(30):
         client.get("/api/v1/stories/")
+
+
+def test_periodic_job_embeds_stories_left_without_a_vector():
+    from wipomatch.core.periodic import run_job
+    from wipomatch.stories.models import Story
+
+    story = story_factory(status=Status.PUBLISHED)
+    Story.objects.filter(pk=story.pk).update(embedding=None, embedding_model="")
+    assert run_job("stories-embed-missing") == 1
+    story.refresh_from_db()
+    assert story.embedding and story.embedding_model
+    assert run_job("stories-embed-missing") == 0
