@@ -54,3 +54,20 @@ def test_public_dashboard_and_facilitator_drill_down(page, live_server, axe_chec
     assert row.get_by_text("Office BR").is_visible()
     assert row.get_by_role("link").get_attribute("href").endswith(f"/{network['case1'].pk}/")
     axe_check(page)
+
+
+def test_facilitator_builds_a_report_and_downloads_it(page, live_server, axe_check, network):
+    sign_in(page, live_server, network["staff"])
+    page.goto("/en/insights/reports/")
+    axe_check(page)
+    page.get_by_label("From").fill("2026-01-01")
+    page.get_by_label("To").fill("2026-12-31")
+    page.locator("#id_language").select_option("fr")
+    page.get_by_label("PDF").uncheck()
+    page.get_by_role("button", name="Build the report").click()
+    # Tasks run at once in tests: the progress page already offers the file.
+    assert page.get_by_text("Ready").is_visible()
+    axe_check(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the HTML file").click()
+    assert download.value.suggested_filename.endswith("-fr.html")

@@ -25,7 +25,9 @@ from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
-FONT = "Noto Sans, DejaVu Sans, sans-serif"
+# "WM Sans" and "WM Chinese" are the fonts shipped for the PDF report (see fonts/README.md);
+# browsers skip them and use their own.
+FONT = "WM Sans, WM Chinese, Noto Sans, DejaVu Sans, Noto Sans CJK SC, sans-serif"
 
 
 @dataclass

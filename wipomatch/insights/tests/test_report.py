@@ -47,6 +47,11 @@ def test_report_in_html_and_pdf_carries_the_title_in_that_script(data, tmp_path,
     # The shipped fonts are embedded: Arabic and Chinese glyphs come from them.
     expected_font = "WM-Sans" if language == "ar" else "WM-Chinese"
     assert expected_font in pdftext.font_names(pdf)
+    # Only the fonts shipped with the project, the charts' text included: nothing depends on
+    # the fonts of the machine that builds it.
+    assert all(name.startswith("WM-") for name in pdftext.font_names(pdf)), pdftext.font_names(pdf)
+    chart_label = {"ar": "العدد", "zh-hans": "数量"}[language]  # the funnel chart's axis title
+    assert chart_label in pdftext.text(pdf)
     # A table of contents with page numbers, and numbered pages.
     assert "target-counter" in html
     assert translation.get_language() == "en"  # the language was only switched for the build
