@@ -159,6 +159,17 @@ MFA_TOTP_ISSUER = "WIPO Match"
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "WIPO Match <no-reply@wipomatch.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The e-mail outbox (wipomatch.core.outbox): a refused e-mail is retried after
+# OUTBOX_BACKOFF_SECONDS × 2^(attempts-1), at most OUTBOX_BACKOFF_MAX_SECONDS apart, and is
+# failed (shown to staff) after OUTBOX_MAX_ATTEMPTS; a sender that died mid-batch gives its rows
+# back after OUTBOX_CLAIM_LEASE_SECONDS; one run sends OUTBOX_BATCH_SIZE e-mails per connection.
+OUTBOX_MAX_ATTEMPTS = 8
+OUTBOX_BACKOFF_SECONDS = 60
+OUTBOX_BACKOFF_MAX_SECONDS = 6 * 3600
+OUTBOX_CLAIM_LEASE_SECONDS = 600
+OUTBOX_BATCH_SIZE = 50
+# Seconds to wait for the mail server before the attempt counts as failed.
+EMAIL_TIMEOUT = 20
 
 # --- Background work (Django's Tasks API on the database backend) --------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -190,6 +201,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Platform --------------------------------------------------------------------------------
 SITE_NAME = "WIPO Match"
+# Where the platform is served, for links in e-mails. `manage.py serve --host H --port P` (and so
+# `make run PORT=P`) sets it for its processes unless the environment already does.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 MATCHING: dict = {}
 
