@@ -173,6 +173,14 @@ EMAIL_TIMEOUT = 20
 
 # --- Background work (Django's Tasks API on the database backend) --------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# wipomatch.core.task_recovery: a task that raises runs again after
+# TASKS_RETRY_BACKOFF_SECONDS × 2^(attempts-1) (at most TASKS_RETRY_BACKOFF_MAX_SECONDS) until it
+# has been attempted TASKS_MAX_ATTEMPTS times; a task RUNNING longer than TASKS_LEASE_SECONDS has
+# lost its worker and is run again by the periodic "tasks-recover" job (far above the longest task).
+TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", "5"))
+TASKS_RETRY_BACKOFF_SECONDS = int(os.environ.get("TASKS_RETRY_BACKOFF_SECONDS", "30"))
+TASKS_RETRY_BACKOFF_MAX_SECONDS = 3600
+TASKS_LEASE_SECONDS = int(os.environ.get("TASKS_LEASE_SECONDS", "1800"))
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
