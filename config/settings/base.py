@@ -103,6 +103,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+# One cache shared by every process (web workers, task worker): API throttles and the sign-in
+# lockout count in it, so a limit is one limit however many processes serve. The database cache
+# by default (its table is created by `manage.py prepare` and after every `migrate`), Redis when
+# REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "wipomatch_cache",
+        }
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 
@@ -154,6 +171,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "wipomatch.members.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WIPO Match] "
+# Failed sign-ins: limits are checked in order and a refused attempt stops at the first, so one
+# address (at most 10 per 15 minutes, 40 an hour) can never reach the per-account limit (60 an
+# hour): a flood of wrong passwords from one address does not lock the owner out elsewhere.
+# (allauth's default, 10/m/ip then 5/5m/key, lets any one address lock any account.)
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/15m/ip,60/h/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "WIPO Match"
 
