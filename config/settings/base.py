@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wipomatch.core.middleware.StaffTwoFactorMiddleware",
+    "wipomatch.core.middleware.NumberTooLargeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -217,7 +218,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
     "EXCEPTION_HANDLER": "wipomatch.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "wipomatch.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# Deepest nesting of a JSON request body the API parses (bodies of this API nest 3 levels).
+API_JSON_MAX_DEPTH = 32
 SPECTACULAR_SETTINGS = {
     "TITLE": "WIPO Match API",
     "DESCRIPTION": "Open API of WIPO Match: reference data, member organisations and more.",
