@@ -9,7 +9,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -65,8 +67,21 @@ def _fuzz_operation(operation, headers: dict, figures: dict) -> None:
     run()
 
 
+@pytest.fixture
+def connection_kept_open():
+    """Schemathesis calls the WSGI application directly: as Django's test client does, keep the
+    end of each request from closing the connection that holds the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
-def test_every_operation_keeps_its_contract_anonymously_and_as_a_member(capsys):
+def test_every_operation_keeps_its_contract_anonymously_and_as_a_member(
+    capsys, connection_kept_open
+):
     member = FocalPointFactory()
     NeedFactory(organisation=member.organisation, user=member.user, status="published")
     OfferFactory(status="published")
