@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from wipomatch.api.base import LANGUAGE_PARAMETER, PublicReadOnlyAPIMixin
+from wipomatch.api.base import LANGUAGE_PARAMETER, ThrottledLocalisedAPIMixin
 from wipomatch.api.pagination import StandardPagination
 from wipomatch.listings.models import Kind, Listing
 from wipomatch.listings.permissions import can_see_listing
@@ -54,7 +54,7 @@ class TokenByAddressThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class AuthTokenView(PublicReadOnlyAPIMixin, APIView):
+class AuthTokenView(ThrottledLocalisedAPIMixin, APIView):
     """Exchange an e-mail address and password (plus a TOTP code for staff) for an API token."""
 
     authentication_classes: list = []
@@ -111,7 +111,7 @@ def _listing(pk: int, kind: str, field: str, user) -> Listing:
     return listing
 
 
-class MatchListView(PublicReadOnlyAPIMixin, APIView):
+class MatchListView(ThrottledLocalisedAPIMixin, APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -173,7 +173,7 @@ class MatchListView(PublicReadOnlyAPIMixin, APIView):
         )
 
 
-class _CaseView(PublicReadOnlyAPIMixin, APIView):
+class _CaseView(ThrottledLocalisedAPIMixin, APIView):
     permission_classes = [IsAuthenticated]
 
     def get_case(self, request, pk):

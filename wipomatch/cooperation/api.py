@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from wipomatch.api.base import LANGUAGE_PARAMETER, PublicReadOnlyAPIMixin
+from wipomatch.api.base import LANGUAGE_PARAMETER, ThrottledLocalisedAPIMixin
 
 from . import iati, services
 from .selectors import (
@@ -34,7 +34,7 @@ from .serializers import (
 )
 
 
-class InitiativeListView(PublicReadOnlyAPIMixin, generics.ListAPIView):
+class InitiativeListView(ThrottledLocalisedAPIMixin, generics.ListAPIView):
     serializer_class = InitiativeSerializer
     filter_backends: list = []
 
@@ -74,7 +74,7 @@ class InitiativeListView(PublicReadOnlyAPIMixin, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class InitiativeDetailView(PublicReadOnlyAPIMixin, generics.RetrieveAPIView):
+class InitiativeDetailView(ThrottledLocalisedAPIMixin, generics.RetrieveAPIView):
     serializer_class = InitiativeSerializer
 
     def get_object(self):
@@ -96,7 +96,7 @@ class InitiativeDetailView(PublicReadOnlyAPIMixin, generics.RetrieveAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class IatiActivitiesView(PublicReadOnlyAPIMixin, APIView):
+class IatiActivitiesView(ThrottledLocalisedAPIMixin, APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -116,7 +116,7 @@ class IatiActivitiesView(PublicReadOnlyAPIMixin, APIView):
         return response
 
 
-class ModalityPreviewView(PublicReadOnlyAPIMixin, APIView):
+class ModalityPreviewView(ThrottledLocalisedAPIMixin, APIView):
     permission_classes = [AllowAny]
     throttle_classes = [AnonRateThrottle, UserRateThrottle]
 

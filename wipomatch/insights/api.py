@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wipomatch.api.base import LANGUAGE_PARAMETER, PublicReadOnlyAPIMixin
+from wipomatch.api.base import LANGUAGE_PARAMETER, ThrottledLocalisedAPIMixin
 
 from .selectors import metrics_for, parse_breakdown, parse_period
 from .serializers import MetricsSerializer
@@ -31,7 +31,7 @@ METRICS_PARAMETERS = [
 ]
 
 
-class MetricsView(PublicReadOnlyAPIMixin, APIView):
+class MetricsView(ThrottledLocalisedAPIMixin, APIView):
     """Network-quality measures of a period; formulas on the public methodology page."""
 
     permission_classes = [AllowAny]

@@ -18,7 +18,7 @@ from wipomatch.reference.serializers import CountryCodeField, RegionCodeField
 from .filters import SORTS, TERM_PARAMS
 from .models import LANGUAGE_CODES, ClosedReason, Listing, Status, ui_to_listing_language
 from .permissions import LISTING_ACTIONS, listing_allowed_actions
-from .validation import ListingData
+from .validation import MAX_BUDGET, SDG_GOAL_RANGE, ListingData
 
 # --- Query parameters of the list endpoints ----------------------------------------------------
 
@@ -206,8 +206,8 @@ class ListingSummarySerializer(serializers.Serializer):
     delivery_languages = serializers.ListField(child=serializers.CharField(), read_only=True)
     sdg_goals = serializers.SerializerMethodField(help_text=_("Numbers of the SDG goals."))
     organisation = ListingOrganisationSerializer(read_only=True)
-    published_at = serializers.DateTimeField(read_only=True)
-    expires_at = serializers.DateTimeField(read_only=True)
+    published_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    expires_at = serializers.DateTimeField(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField(
         help_text=_("The listing's page on the platform, in the language of the response.")
     )
@@ -273,18 +273,18 @@ class ListingDetailSerializer(ListingSummarySerializer):
     sdg_targets = serializers.SerializerMethodField(
         help_text=_("Codes of the SDG targets (members only).")
     )
-    start_date = serializers.DateField(read_only=True)
-    end_date = serializers.DateField(read_only=True)
-    budget_min = serializers.IntegerField(read_only=True)
-    budget_max = serializers.IntegerField(read_only=True)
+    start_date = serializers.DateField(read_only=True, allow_null=True)
+    end_date = serializers.DateField(read_only=True, allow_null=True)
+    budget_min = serializers.IntegerField(read_only=True, allow_null=True)
+    budget_max = serializers.IntegerField(read_only=True, allow_null=True)
     budget_currency = serializers.CharField(read_only=True)
     content_updated_at = serializers.DateTimeField(read_only=True)
     review_comment = serializers.CharField(
         read_only=True, help_text=_("The owner organisation and facilitators only.")
     )
     closed_reason = serializers.CharField(read_only=True)
-    submitted_at = serializers.DateTimeField(read_only=True)
-    closed_at = serializers.DateTimeField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
     history = serializers.SerializerMethodField(
@@ -414,10 +414,17 @@ class ListingInputSerializer(serializers.Serializer):
     delivery_languages = serializers.ListField(child=serializers.CharField(), required=False)
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
-    budget_min = serializers.IntegerField(required=False, allow_null=True)
-    budget_max = serializers.IntegerField(required=False, allow_null=True)
+    budget_min = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_BUDGET
+    )
+    budget_max = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_BUDGET
+    )
     budget_currency = serializers.CharField(required=False, allow_blank=True)
-    sdg_goals = serializers.ListField(child=serializers.IntegerField(), required=False)
+    sdg_goals = serializers.ListField(
+        child=serializers.IntegerField(min_value=SDG_GOAL_RANGE[0], max_value=SDG_GOAL_RANGE[1]),
+        required=False,
+    )
     sdg_targets = serializers.ListField(child=serializers.CharField(), required=False)
     translations = serializers.DictField(
         child=ListingTranslationSerializer(),

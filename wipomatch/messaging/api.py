@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from wipomatch.api.base import LANGUAGE_PARAMETER, PublicReadOnlyAPIMixin
+from wipomatch.api.base import LANGUAGE_PARAMETER, ThrottledLocalisedAPIMixin
 
 from .selectors import notification_for_user, notifications_for
 from .serializers import MarkedReadSerializer, NotificationSerializer
@@ -26,7 +26,9 @@ _READ_PARAMETER = OpenApiParameter(
 )
 
 
-class NotificationViewSet(PublicReadOnlyAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(
+    ThrottledLocalisedAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """The signed-in caller's notifications, unread first; nobody else's are reachable (404)."""
 
     permission_classes = [IsAuthenticated]

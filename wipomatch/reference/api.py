@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.response import Response
@@ -83,7 +84,16 @@ class RegionViewSet(ThrottledLocalisedAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Region.objects.select_related("parent").order_by("code")
 
 
+class _OneObjectSchema(AutoSchema):
+    """`list` of this viewset returns one object (vocabulary → terms), not an array of them."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class VocabularyViewSet(ThrottledLocalisedAPIMixin, viewsets.ViewSet):
+    schema = _OneObjectSchema()
+
     @extend_schema(
         summary=_("All controlled vocabularies and the SDG goals"),
         description=_(

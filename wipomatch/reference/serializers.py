@@ -85,7 +85,8 @@ class CountryFilterSerializer(serializers.Serializer):
 
 class RegionCodeRelatedField(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
-        super().__init__(slug_field="code", read_only=True, **kwargs)
+        # Not every country has a region, sub-region or intermediate region (Antarctica…).
+        super().__init__(slug_field="code", read_only=True, allow_null=True, **kwargs)
 
 
 class CountrySerializer(serializers.ModelSerializer):
@@ -120,7 +121,7 @@ class RegionSerializer(serializers.ModelSerializer):
     name = serializers.CharField(
         read_only=True, help_text=_("Name in the language of the response.")
     )
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Region

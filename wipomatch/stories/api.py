@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from wipomatch.api.base import LANGUAGE_PARAMETER, PublicReadOnlyAPIMixin
+from wipomatch.api.base import LANGUAGE_PARAMETER, ThrottledLocalisedAPIMixin
 from wipomatch.listings.models import ui_to_listing_language
 
 from .selectors import (
@@ -43,7 +43,7 @@ from .serializers import StoryFilterSerializer, StoryPageSerializer, StorySerial
         responses={200: StorySerializer, 404: OpenApiResponse(description=_("No such story."))},
     ),
 )
-class StoryViewSet(PublicReadOnlyAPIMixin, viewsets.ReadOnlyModelViewSet):
+class StoryViewSet(ThrottledLocalisedAPIMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     serializer_class = StorySerializer
     pagination_class = None
