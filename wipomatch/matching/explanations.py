@@ -39,6 +39,20 @@ def explain(explanation: dict, *, reader: str, names: dict, country_iso2: str = 
         return []
     reasons = []
     labels = names["terms"]
+    if explanation.get("language_mismatch"):
+        # first, because it may rule the suggestion out for the reader
+        requested = _language_names(explanation.get("requested_languages") or [])
+        delivered = _language_names(explanation.get("delivery_languages") or [])
+        if reader == "need":
+            reasons.append(
+                _("Delivered in %(languages)s only, not in a language you asked for")
+                % {"languages": delivered}
+            )
+        else:
+            reasons.append(
+                _("Asks for delivery in %(languages)s, which this offer does not list")
+                % {"languages": requested}
+            )
 
     def terms(kind: str, slugs) -> str:
         return _join(labels.get((kind, slug), slug) for slug in slugs)
