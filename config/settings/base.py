@@ -191,7 +191,10 @@ SPECTACULAR_SETTINGS = {
 # --- Platform --------------------------------------------------------------------------------
 SITE_NAME = "WIPO Match"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
-MATCHING: dict = {}
+# Matching engine settings (wipomatch/matching/engine/config.py). delivery_language: offers that
+# cannot be delivered in a language the seeker asked for are "demote"d below the others,
+# "filter"ed out, or "ignore"d.
+MATCHING: dict = {"delivery_language": "demote"}
 
 LOGGING = {
     "version": 1,
