@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("wipomatch.web.urls")),
     path("members/", include("wipomatch.members.urls")),
     path("", include("wipomatch.listings.urls")),
+    path("", include("wipomatch.tagging.urls")),
     path("matching/", include("wipomatch.matching.urls")),
     path("matches/", include("wipomatch.brokering.urls")),
     path("messages/", include("wipomatch.messaging.urls")),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "wipomatch.reference",
     "wipomatch.members",
     "wipomatch.listings",
+    "wipomatch.tagging",
     "wipomatch.matching",
     "wipomatch.brokering",
     "wipomatch.messaging",

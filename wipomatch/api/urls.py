@@ -5,10 +5,10 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from wipomatch.listings.api import NeedViewSet, OfferViewSet
-from wipomatch.listings.tagging_api import TagSuggestionView
 from wipomatch.matching.api import NeedSuggestionsView, OfferSuggestionsView
 from wipomatch.members.api import OrganisationViewSet
 from wipomatch.reference.api import CountryViewSet, RegionViewSet, VocabularyViewSet
+from wipomatch.tagging.api import TagSuggestionView
 
 from .views import LocalSwaggerView
 

@@ -21,11 +21,11 @@ from wipomatch.members.models import Membership, Organisation
 from wipomatch.reference.models import VocabularyTerm
 
 from . import services
+from .filters import BrowseFilters
 from .models import Kind, Listing, Need, Offer, Status
 from .permissions import can_edit_listing, is_member
 from .search import listing_search
 from .selectors import (
-    BrowseFilters,
     apply_browse_filters,
     browse_facet_counts,
     get_listing_for_user,

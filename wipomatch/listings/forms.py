@@ -13,8 +13,8 @@ from wipomatch.core.forms import StyledForm
 from wipomatch.members.forms import region_choices
 from wipomatch.reference.models import Country, SdgGoal, SdgTarget, VocabularyTerm
 
+from .filters import SORTS, TERM_PARAMS, BrowseFilters
 from .models import LISTING_LANGUAGES, ClosedReason, Kind, Listing, ui_to_listing_language
-from .selectors import SORTS, TERM_PARAMS, BrowseFilters
 from .validation import CURRENCIES, MAX_LENGTHS, ListingData
 
 # Form field (as in ListingData) → vocabulary.

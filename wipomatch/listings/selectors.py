@@ -1,53 +1,20 @@
 """Reads of needs and offers: scoped access, browse filters, facet counts, sorting.
 
-`listing_browse` is the one implementation behind the /needs/ and /offers/ pages, the theme and
-country pages and the API, so that a filter means the same thing everywhere.
+The filters are those of `filters.FILTERS`, the one specification that the in-memory search
+(`search`) reads too, so that a filter means the same thing on every page and in the API.
 """
 
-from dataclasses import dataclass, field, replace
-
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 
 from wipomatch.members.models import Membership
 from wipomatch.reference.models import VocabularyTerm
 
-from .models import Kind, Listing, ListingTerm, Status
+from .filters import FACET_VOCABULARIES, TERMS, BrowseFilters, filters_in_use, widened_facets
+from .models import Kind, Listing, ListingTerm, Status, ui_to_listing_language
 from .permissions import can_edit_listing, can_see_listing
-
-SORTS = ("relevance", "newest", "expiring")
-FACET_VOCABULARIES = (
-    VocabularyTerm.Kind.THEME,
-    VocabularyTerm.Kind.IP_AREA,
-    VocabularyTerm.Kind.ASSISTANCE_TYPE,
-    VocabularyTerm.Kind.RESOURCE_TYPE,
-    VocabularyTerm.Kind.MODALITY,
-)
-# Query parameter → vocabulary, as in the API (`theme`, `ip_area`, ...).
-TERM_PARAMS = {
-    "theme": VocabularyTerm.Kind.THEME,
-    "ip_area": VocabularyTerm.Kind.IP_AREA,
-    "assistance_type": VocabularyTerm.Kind.ASSISTANCE_TYPE,
-    "resource_type": VocabularyTerm.Kind.RESOURCE_TYPE,
-    "modality": VocabularyTerm.Kind.MODALITY,
-}
-
-
-@dataclass
-class BrowseFilters:
-    q: str = ""
-    theme: list[str] = field(default_factory=list)
-    ip_area: list[str] = field(default_factory=list)
-    assistance_type: list[str] = field(default_factory=list)
-    resource_type: list[str] = field(default_factory=list)
-    modality: list[str] = field(default_factory=list)
-    country: str = ""
-    region: str = ""
-    ldc: bool = False
-    language: str = ""
-    org_type: str = ""
-    sort: str = "relevance"
 
 
 def listing_card_queryset() -> QuerySet[Listing]:
@@ -60,35 +27,9 @@ def listing_card_queryset() -> QuerySet[Listing]:
 
 
 def apply_browse_filters(qs: QuerySet[Listing], f: BrowseFilters) -> QuerySet[Listing]:
-    for param, vocab in TERM_PARAMS.items():
-        slugs = getattr(f, param)
-        if slugs:
-            # Several values of one facet widen the results (any of them); facets narrow.
-            qs = qs.filter(
-                pk__in=ListingTerm.objects.filter(term__kind=vocab, term__slug__in=slugs).values(
-                    "listing"
-                )
-            )
-    # Where a listing applies: worldwide, or a covered country matches. A subquery, not a join,
-    # so no DISTINCT is needed (a join touches every coverage row of every listing).
-    coverage = Listing.coverage.through.objects
-    if f.country:
-        covered = coverage.filter(country__iso2=f.country.upper())
-        qs = qs.filter(Q(worldwide=True) | Q(pk__in=covered.values("listing_id")))
-    if f.region:
-        covered = coverage.filter(
-            Q(country__region__code=f.region)
-            | Q(country__subregion__code=f.region)
-            | Q(country__intermediate_region__code=f.region)
-        )
-        qs = qs.filter(Q(worldwide=True) | Q(pk__in=covered.values("listing_id")))
-    if f.ldc:
-        covered = coverage.filter(country__ldc=True)
-        qs = qs.filter(Q(worldwide=True) | Q(pk__in=covered.values("listing_id")))
-    if f.language:
-        qs = qs.filter(language_index__contains=f"|{f.language}|")
-    if f.org_type:
-        qs = qs.filter(organisation__org_type=f.org_type)
+    """`qs` narrowed by every filter in use, as `filters.FILTERS` defines them."""
+    for flt, value in filters_in_use(f):
+        qs = qs.filter(flt.condition(value))
     return qs
 
 
@@ -117,10 +58,8 @@ def browse_facet_counts(qs: QuerySet[Listing], filters: BrowseFilters) -> dict[s
     give (several terms of one vocabulary widen), as on the browse pages (`listing_search`).
     One query, plus one per vocabulary in use."""
     counts = facet_counts(apply_browse_filters(qs, filters))
-    for param, vocab in TERM_PARAMS.items():
-        if getattr(filters, param):
-            wider = apply_browse_filters(qs, replace(filters, **{param: []}))
-            counts[vocab] = facet_counts(wider)[vocab]
+    for flt, wider in widened_facets(filters, TERMS):
+        counts[flt.vocabulary] = facet_counts(apply_browse_filters(qs, wider))[flt.vocabulary]
     return counts
 
 
@@ -157,3 +96,26 @@ def counts_by_kind(qs: QuerySet[Listing]) -> dict[str, int]:
     counts = {Kind.NEED.value: 0, Kind.OFFER.value: 0}
     counts.update({r["kind"]: r["n"] for r in rows})
     return counts
+
+
+def mark_text_language(listings) -> None:
+    """Set `text_lang`, the language the title and summary are shown in (a translation or the
+    original), so that screen readers pronounce them right."""
+    lang = ui_to_listing_language(get_language() or "en")
+    for listing in listings:
+        translated = (listing.translations or {}).get(lang) or {}
+        listing.text_lang = lang if translated.get("title") else listing.language
+
+
+def listing_hub(filters: BrowseFilters, *, latest: int) -> dict[str, dict]:
+    """Published needs and offers under one filter (theme and country pages): per kind, the
+    count and the `latest` newest cards."""
+    hub = {}
+    for kind in (Kind.NEED, Kind.OFFER):
+        qs = listing_browse_queryset(kind=kind, filters=filters)
+        latest_ids = list(order_listings(qs, "newest").values_list("pk", flat=True)[:latest])
+        by_id = {obj.pk: obj for obj in listing_card_queryset().filter(pk__in=latest_ids)}
+        cards = [by_id[pk] for pk in latest_ids if pk in by_id]
+        mark_text_language(cards)
+        hub[kind] = {"count": qs.order_by().values("pk").distinct().count(), "latest": cards}
+    return hub

@@ -16,8 +16,8 @@ from wipomatch.core.audit import audit_trail_for
 from wipomatch.reference.models import VocabularyTerm
 from wipomatch.reference.serializers import CountryCodeField, RegionCodeField
 
+from .filters import SORTS, TERM_PARAMS
 from .models import LANGUAGE_CODES, ClosedReason, Listing, Status, ui_to_listing_language
-from .selectors import SORTS, TERM_PARAMS
 from .validation import ListingData
 
 # --- Query parameters of the list endpoints ----------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tagging_views, views
+from . import views
 
 app_name = "listings"
 
@@ -18,9 +18,4 @@ urlpatterns = [
     path("listings/<int:pk>/review/", views.listing_review, name="listing_review"),
     path("listings/mine/", views.my_listings, name="my_listings"),
     path("listings/review/", views.review_queue, name="review_queue"),
-    path("themes/<slug:slug>/", views.theme_page, name="theme_page"),
-    path("countries/<str:iso2>/", views.country_page, name="country_page"),
-    path(
-        "listings/tag-suggestions/", tagging_views.tag_suggestions_partial, name="tag_suggestions"
-    ),
 ]

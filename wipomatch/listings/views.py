@@ -11,22 +11,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from wipomatch.core.audit import audit_trail_for
 from wipomatch.core.forms import apply_service_errors
-from wipomatch.members.selectors import organisation_directory
-from wipomatch.reference.models import Country, VocabularyTerm
+from wipomatch.reference.models import VocabularyTerm
 
 from . import services
+from .filters import TERM_PARAMS, BrowseFilters
 from .forms import (
     TERM_FIELDS,
     BrowseForm,
@@ -41,25 +41,18 @@ from .models import (
     Kind,
     Listing,
     Status,
-    ui_to_listing_language,
 )
 from .permissions import active_membership, can_edit_listing, is_member
 from .search import listing_search
 from .selectors import (
-    TERM_PARAMS,
-    BrowseFilters,
     get_listing_for_user,
-    listing_browse_queryset,
-    listing_card_queryset,
     listings_for_review,
     listings_of_user,
-    order_listings,
+    mark_text_language,
 )
 
 PAGE_SIZE = 20
 GET_POST = require_http_methods(["GET", "POST"])
-LATEST_ON_HUB_PAGES = 5
-MEMBERS_ON_HUB_PAGES = 12
 
 _ACTION_LABELS = {
     "created": gettext_lazy("Created"),
@@ -163,15 +156,6 @@ def _labelled_terms(listing: Listing) -> list[dict]:
     return rows
 
 
-def _mark_text_lang(listings) -> None:
-    """The language the title and summary are shown in (a translation or the original), so that
-    screen readers pronounce them right."""
-    lang = ui_to_listing_language(get_language() or "en")
-    for listing in listings:
-        translated = (listing.translations or {}).get(lang) or {}
-        listing.text_lang = lang if translated.get("title") else listing.language
-
-
 def _details(listing: Listing) -> dict:
     """What members see beyond the public summary."""
     names = dict(LISTING_LANGUAGES)
@@ -264,7 +248,7 @@ def _browse(request: HttpRequest, kind: str) -> HttpResponse:
         or any(getattr(filters, param) for param in TERM_PARAMS)
     )
     listings = list(result.items)
-    _mark_text_lang(listings)
+    mark_text_language(listings)
     ldc_count = result.facets.get("ldc") if isinstance(result.facets, dict) else None
     context = {
         "kind": kind,
@@ -304,7 +288,7 @@ def _detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     actions = _actions(user, listing)
     owner_or_staff = can_edit_listing(user, listing)
     member = is_member(user)
-    _mark_text_lang([listing])
+    mark_text_language([listing])
     context = {
         "listing": listing,
         "kind": kind,
@@ -478,7 +462,7 @@ def listing_review(request: HttpRequest, pk: int) -> HttpResponse:
     listing = get_listing_for_user(request.user, pk)
     if not request.user.is_facilitator:
         raise PermissionDenied
-    _mark_text_lang([listing])
+    mark_text_language([listing])
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
@@ -583,68 +567,3 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "page_range": _page_range(page),
     }
     return render(request, "listings/review_queue.html", context)
-
-
-# --- Theme and country pages ------------------------------------------------------------------
-
-
-def _hub(kind_filters: BrowseFilters) -> dict:
-    """Published needs and offers under one filter: counts and the latest few of each."""
-    hub = {}
-    for kind in (Kind.NEED, Kind.OFFER):
-        qs = listing_browse_queryset(kind=kind, filters=kind_filters)
-        latest_ids = list(
-            order_listings(qs, "newest").values_list("pk", flat=True)[:LATEST_ON_HUB_PAGES]
-        )
-        by_id = {obj.pk: obj for obj in listing_card_queryset().filter(pk__in=latest_ids)}
-        latest = [by_id[pk] for pk in latest_ids if pk in by_id]
-        _mark_text_lang(latest)
-        hub[kind] = {"count": qs.order_by().values("pk").distinct().count(), "latest": latest}
-    return hub
-
-
-@require_GET
-def theme_page(request: HttpRequest, slug: str) -> HttpResponse:
-    theme = VocabularyTerm.objects.filter(
-        kind=VocabularyTerm.Kind.THEME, slug=slug, active=True
-    ).first()
-    if theme is None:
-        raise Http404
-    hub = _hub(BrowseFilters(theme=[slug]))
-    organisations = organisation_directory(theme=slug)
-    context = {
-        "theme": theme,
-        "needs": hub[Kind.NEED],
-        "offers": hub[Kind.OFFER],
-        "organisations": list(organisations[:MEMBERS_ON_HUB_PAGES]),
-        "organisation_count": organisations.count(),
-        "query": f"theme={slug}",
-        "directory_query": f"theme={slug}",
-        "other_themes": VocabularyTerm.objects.filter(
-            kind=VocabularyTerm.Kind.THEME, active=True
-        ).exclude(pk=theme.pk),
-    }
-    return render(request, "listings/theme_page.html", context)
-
-
-@require_GET
-def country_page(request: HttpRequest, iso2: str) -> HttpResponse:
-    country = get_object_or_404(
-        Country.objects.select_related("region", "subregion", "intermediate_region"),
-        iso2=iso2.upper(),
-    )
-    hub = _hub(BrowseFilters(country=country.iso2))
-    organisations = organisation_directory(country=country.iso2)
-    context = {
-        "country": country,
-        "needs": hub[Kind.NEED],
-        "offers": hub[Kind.OFFER],
-        "organisations": list(organisations[:MEMBERS_ON_HUB_PAGES]),
-        "organisation_count": organisations.count(),
-        "query": f"country={country.iso2}",
-        "directory_query": f"country={country.iso2}",
-        "regions": [
-            r for r in (country.region, country.subregion, country.intermediate_region) if r
-        ],
-    }
-    return render(request, "listings/country_page.html", context)

@@ -8,11 +8,10 @@ import pytest
 from django.utils import timezone
 
 from .. import services
+from ..filters import TERM_PARAMS, BrowseFilters
 from ..models import Kind, Listing, Status
 from ..search import clear_search_cache, listing_index, listing_search
 from ..selectors import (
-    TERM_PARAMS,
-    BrowseFilters,
     facet_counts,
     listing_browse_queryset,
     order_listings,

@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from wipomatch.members.models import Organisation
 
 from ..embeddings import from_bytes, get_embedder, text_of
+from ..filters import BrowseFilters
 from ..models import LANGUAGE_CODES, Kind, Listing, Status
 from ..search import clear_search_cache, listing_search
-from ..selectors import BrowseFilters
 from ..synthetic import SYNTHETIC_EMAIL_DOMAIN, ProgressBar, compose_text
 
 pytestmark = pytest.mark.django_db

@@ -802,7 +802,7 @@ def test_my_listings_empty_states(member):
 
 def test_a_theme_page_gathers_needs_offers_and_members_of_the_theme(catalogue):
     OrganisationFactory(name="Green Hub", themes=["green-innovation"])
-    response = client_for().get(reverse("listings:theme_page", args=["green-innovation"]))
+    response = client_for().get(reverse("web:theme_page", args=["green-innovation"]))
     body = text(response)
     assert "<h1>Green innovation</h1>" in body
     assert response.context["needs"]["count"] == 1
@@ -819,7 +819,7 @@ def test_a_theme_page_gathers_needs_offers_and_members_of_the_theme(catalogue):
 def test_a_country_page_gathers_what_concerns_the_country(catalogue, facilitator):
     OfferFactory(title="Worldwide course", status=Status.PUBLISHED)
     OfferFactory(title="Only in Peru", countries=["PE"], status=Status.PUBLISHED)
-    response = client_for().get(reverse("listings:country_page", args=["sn"]))
+    response = client_for().get(reverse("web:country_page", args=["sn"]))
     body = text(response)
     assert "<h1>Senegal</h1>" in body
     assert [x.title for x in response.context["needs"]["latest"]] == ["Coffee origin"]
@@ -833,7 +833,7 @@ def test_a_country_page_gathers_what_concerns_the_country(catalogue, facilitator
 
 def test_pages_follow_the_language_of_the_interface(catalogue):
     with translation.override("fr"):
-        country_url = reverse("listings:country_page", args=["SN"])
+        country_url = reverse("web:country_page", args=["SN"])
     with translation.override("ar"):
         list_url = reverse("listings:need_list")
     assert "<h1>Sénégal</h1>" in text(client_for().get(country_url))
@@ -847,7 +847,7 @@ def test_pages_follow_the_language_of_the_interface(catalogue):
 def test_the_navigation_and_the_home_page_lead_to_the_listings(member, facilitator):
     visitor = text(client_for().get(reverse("web:home")))
     assert reverse("listings:need_list") in visitor and reverse("listings:offer_list") in visitor
-    assert reverse("listings:theme_page", args=["public-health"]) in visitor
+    assert reverse("web:theme_page", args=["public-health"]) in visitor
     assert reverse("listings:my_listings") not in visitor
     assert reverse("listings:my_listings") in text(client_for(member).get(reverse("web:home")))
     assert reverse("listings:review_queue") not in text(client_for(member).get(reverse("web:home")))

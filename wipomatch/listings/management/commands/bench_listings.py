@@ -27,9 +27,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from wipomatch.listings.embeddings import get_embedder, query_vectors
+from wipomatch.listings.filters import BrowseFilters
 from wipomatch.listings.models import Kind, Listing, Status
 from wipomatch.listings.search import clear_search_cache, listing_index, listing_search
-from wipomatch.listings.selectors import BrowseFilters, get_listing_for_user
+from wipomatch.listings.selectors import get_listing_for_user
 
 PAGE_SIZE = 20
 # (scenario, kind, query parameters); search scenarios rotate through several queries so that

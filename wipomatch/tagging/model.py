@@ -19,8 +19,8 @@ The fused score is turned into a 0..1 score with a logistic curve whose two cons
 vocabulary were fitted once (see docs/tagging.md): it reads roughly as the chance that the label
 is right. "other" (the residual theme) scores one minus the best real theme.
 
-The label vectors are embedded once by `python -m wipomatch.listings.tagging.build` and shipped in
-`tagging_data/label_vectors.npz`; if the label texts changed since (the fingerprint differs), they
+The label vectors are embedded once by `python -m wipomatch.tagging.build` and shipped in
+`tagging/data/label_vectors.npz`; if the label texts changed since (the fingerprint differs), they
 are recomputed in-process at first use instead, and a warning says to rebuild.
 """
 
@@ -68,7 +68,7 @@ MAX_PASSAGES = 48
 LEXICAL_WEIGHT = 0.7
 # Logistic calibration (slope, intercept) of the fused score, per vocabulary (docs/tagging.md).
 # Fitted by logistic regression of "label is right" on the fused score: SDGs on
-# tagging_data/sdg-real-en-dev.json, themes and IP areas on the matching development set.
+# tagging/data/sdg-real-en-dev.json, themes and IP areas on the matching development set.
 CALIBRATION = {
     "sdgs": (0.93, -4.91),
     "themes": (1.21, -2.93),
@@ -166,7 +166,7 @@ class TagSuggester:
                     return {key: stored[key] for key in stored.files if key != "fingerprint"}
             logger.warning(
                 "%s is out of date with the label texts; computing label vectors in-process. "
-                "Rebuild it with: python -m wipomatch.listings.tagging.build",
+                "Rebuild it with: python -m wipomatch.tagging.build",
                 path.name,
             )
         return compute_label_vectors(self.embedder)

@@ -39,9 +39,9 @@ LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 VOCABULARIES = ("themes", "ip_areas", "sdgs")
 GROUPS = ("texts", "keywords")
 
-_LISTINGS_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = _LISTINGS_DIR / "tagging_data"
-_REFERENCE_DIR = _LISTINGS_DIR.parent / "reference" / "data"
+_TAGGING_DIR = Path(__file__).resolve().parent
+DATA_DIR = _TAGGING_DIR / "data"
+_REFERENCE_DIR = _TAGGING_DIR.parent / "reference" / "data"
 _SDG_FOLDERS = {"en": "en", "ar": "ar", "zh": "zh-Hans", "fr": "fr", "ru": "ru", "es": "es"}
 # "other" is the residual theme: it has no description of its own (see model.py).
 RESIDUAL_THEME = "other"

@@ -10,8 +10,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wipomatch.listings.tagging import get_suggester
-from wipomatch.listings.tagging.evaluation import BenchmarkError, evaluate, load_benchmark
+from wipomatch.tagging import get_suggester
+from wipomatch.tagging.evaluation import BenchmarkError, evaluate, load_benchmark
 
 
 class Command(BaseCommand):

@@ -11,28 +11,28 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from wipomatch.listings.tagging import LANGUAGES, MAX_TEXT_LENGTH, get_suggester
-from wipomatch.listings.tagging.evaluation import (
+from wipomatch.members.tests.factories import FacilitatorFactory, MembershipFactory, UserFactory
+from wipomatch.tagging import LANGUAGES, MAX_TEXT_LENGTH, get_suggester
+from wipomatch.tagging.api import (
+    TagSuggestionAnonThrottle,
+    TagSuggestionUserThrottle,
+    TagSuggestionView,
+)
+from wipomatch.tagging.evaluation import (
     BenchmarkError,
     BenchmarkItem,
     evaluate,
     load_benchmark,
 )
-from wipomatch.listings.tagging.labels import (
+from wipomatch.tagging.labels import (
     DATA_DIR,
     RESIDUAL_THEME,
     fingerprint,
     label_slugs,
     prototypes,
 )
-from wipomatch.listings.tagging.lexical import LabelLexicon
-from wipomatch.listings.tagging.model import VECTORS_PATH
-from wipomatch.listings.tagging_api import (
-    TagSuggestionAnonThrottle,
-    TagSuggestionUserThrottle,
-    TagSuggestionView,
-)
-from wipomatch.members.tests.factories import FacilitatorFactory, MembershipFactory, UserFactory
+from wipomatch.tagging.lexical import LabelLexicon
+from wipomatch.tagging.model import VECTORS_PATH
 
 API_URL = "/api/v1/tag-suggestions/"
 
@@ -132,7 +132,7 @@ def test_a_text_without_known_words_still_gets_every_label_scored(suggester):
 
 
 def test_shipped_label_vectors_match_the_label_texts():
-    """If this fails, a label text changed: run `python -m wipomatch.listings.tagging.build`."""
+    """If this fails, a label text changed: run `python -m wipomatch.tagging.build`."""
     with np.load(VECTORS_PATH, allow_pickle=False) as stored:
         assert str(stored["fingerprint"]) == fingerprint("use-multilingual-v3")
         assert stored["sdgs.texts"].shape == (17, 512)
@@ -254,7 +254,7 @@ def test_api_is_in_the_openapi_schema(api, db):
 def test_partial_lists_suggestions_with_accept_boxes_reflecting_the_form(client, db):
     client.force_login(UserFactory())
     response = client.post(
-        reverse("listings:tag_suggestions"),
+        reverse("tagging:suggestions"),
         {
             "title": "Protection des obtentions végétales",
             "summary": "",
@@ -280,7 +280,7 @@ def test_partial_lists_suggestions_with_accept_boxes_reflecting_the_form(client,
 def test_partial_speaks_the_readers_language_whatever_the_text_language(client, db):
     client.force_login(UserFactory())
     with translation.override("fr"):
-        url = reverse("listings:tag_suggestions")
+        url = reverse("tagging:suggestions")
     response = client.post(url, {"title": "Access to medicines", "description": MEDICINES["en"]})
     html = response.content.decode()
     assert url.startswith("/fr/")
@@ -289,7 +289,7 @@ def test_partial_speaks_the_readers_language_whatever_the_text_language(client, 
 
 def test_partial_asks_for_more_text_before_suggesting(client, db):
     client.force_login(UserFactory())
-    response = client.post(reverse("listings:tag_suggestions"), {"title": "Seeds"})
+    response = client.post(reverse("tagging:suggestions"), {"title": "Seeds"})
     assert response.status_code == 200
     assert "data-accept-field" not in response.content.decode()
 
@@ -306,7 +306,7 @@ def test_partial_answers_signed_in_people_only(client, db, role, expected):
     }
     if role in people:
         client.force_login(people[role]())
-    url = reverse("listings:tag_suggestions")
+    url = reverse("tagging:suggestions")
     response = client.post(url, {"title": "Vaccines", "description": MEDICINES["en"]})
     assert response.status_code == expected
     assert (b"data-accept-field" in response.content) == (expected == 200)
@@ -314,7 +314,7 @@ def test_partial_answers_signed_in_people_only(client, db, role, expected):
 
 def test_partial_takes_posts_only(client, db):
     client.force_login(UserFactory())
-    assert client.get(reverse("listings:tag_suggestions")).status_code == 405
+    assert client.get(reverse("tagging:suggestions")).status_code == 405
 
 
 # --------------------------------------------------------------------------- the benchmark

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from .tagging import LANGUAGES, MAX_TEXT_LENGTH, get_suggester, normalise_language
+from . import LANGUAGES, MAX_TEXT_LENGTH, get_suggester, normalise_language
 
 ANON_SCOPE = "tag_suggestions_anon"
 USER_SCOPE = "tag_suggestions_user"

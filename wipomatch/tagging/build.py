@@ -1,8 +1,8 @@
-"""Embed the label texts and write tagging_data/label_vectors.npz.
+"""Embed the label texts and write tagging/data/label_vectors.npz.
 
-Run after changing a label text (tagging_data/*.yml, the SDG titles or taxonomy.json):
+Run after changing a label text (tagging/data/*.yml, the SDG titles or taxonomy.json):
 
-    .venv/bin/python -m wipomatch.listings.tagging.build
+    .venv/bin/python -m wipomatch.tagging.build
 
 The USE model is deterministic (a numpy forward pass), so a rebuild from the same texts gives the
 same vectors up to float rounding. The file stores the fingerprint of the texts it was built from;

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from wipomatch.reference.models import SdgGoal, VocabularyTerm
 
-from .tagging import MAX_TEXT_LENGTH, get_suggester, normalise_language
+from . import MAX_TEXT_LENGTH, get_suggester, normalise_language
 
 # Fewer characters than this (title, summary and description together) give no suggestions yet.
 MIN_TEXT_LENGTH = 25
@@ -81,7 +81,7 @@ def tag_suggestions_partial(request: HttpRequest) -> HttpResponse:
             ]
             if items:
                 context["groups"].append({"vocabulary": vocabulary, "items": items})
-    return render(request, "listings/_tag_suggestions.html", context)
+    return render(request, "tagging/_suggestions.html", context)
 
 
 def _labels(picked: dict[str, list[tuple]]) -> dict[str, dict[str, str]]:

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class TaggingConfig(AppConfig):
+    name = "wipomatch.tagging"
