@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from wipomatch.web.views import healthz
+from wipomatch.web.views import favicon, healthz
 
 # Staff sign in through allauth, so the admin cannot bypass two-factor authentication.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -12,6 +12,8 @@ admin.site.site_header = _("WIPO Match administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # browsers ask for /favicon.ico whatever the page says
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("wipomatch.api.urls")),
 ]

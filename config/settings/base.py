@@ -136,6 +136,9 @@ USE_TZ = True
 
 # --- Static files: vendored, served by WhiteNoise; nothing from a CDN ----------------------
 STATIC_URL = "/static/"
+# Hashed file names (CompressedManifestStaticFilesStorage) are cached for a year by WhiteNoise.
+WHITENOISE_MAX_AGE = 3600
+FORMAT_MODULE_PATH = ["config.formats"]
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -424,7 +424,7 @@ def test_a_translated_title_is_shown_in_the_readers_language(org, member, facili
     )
     url = reverse("listings:need_detail", args=[need.pk]).replace("/en/", "/fr/")
     body = text(client_for().get(url))
-    assert '<h1 lang="fr">Formation des examinateurs</h1>' in body
+    assert '<h1 dir="auto" lang="fr">Formation des examinateurs</h1>' in body
 
 
 # --- Writing ------------------------------------------------------------------------------------
