@@ -9,12 +9,18 @@ from django.views.decorators.http import require_GET
 from wipomatch.members.selectors import memberships_of_user
 from wipomatch.reference.models import VocabularyTerm
 
-from .selectors import home_figures
+from .selectors import home_figures, recent_listings, staff_work
 
 
 def home(request: HttpRequest) -> HttpResponse:
     themes = VocabularyTerm.objects.filter(kind=VocabularyTerm.Kind.THEME, active=True)
-    return render(request, "web/home.html", {"themes": themes, "figures": home_figures()})
+    from wipomatch.listings.models import Kind
+    from wipomatch.listings.selectors import mark_text_language
+
+    needs, offers = recent_listings(Kind.NEED), recent_listings(Kind.OFFER)
+    mark_text_language(needs + offers)
+    context = {"themes": themes, "figures": home_figures(), "needs": needs, "offers": offers}
+    return render(request, "web/home.html", context)
 
 
 def about(request: HttpRequest) -> HttpResponse:
@@ -25,6 +31,8 @@ def about(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     from wipomatch.members.models import JoinRequest, MembershipApplication
 
+    if request.user.is_facilitator:
+        return render(request, "web/staff_dashboard.html", _staff_context())
     context = {
         "memberships": memberships_of_user(request.user),
         "applications": MembershipApplication.objects.filter(applicant=request.user)
@@ -35,6 +43,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at"),
     }
     return render(request, "web/dashboard.html", context)
+
+
+def _staff_context() -> dict:
+    from wipomatch.listings.views import _ACTION_LABELS as listing_actions
+    from wipomatch.listings.views import _STATES as listing_states
+    from wipomatch.members.views import _ACTION_LABELS as member_actions
+    from wipomatch.members.views import _ORGANISATION_STATES as member_states
+
+    work = staff_work()
+    actions = {**member_actions, **listing_actions}
+    states = {**member_states, **listing_states}
+    work["events"] = [
+        {
+            "when": event.created_at,
+            "actor": event.actor,
+            "what": event.content_type.name,
+            "object_id": event.object_id,
+            "action": actions.get(event.action, event.action),
+            "to_state": states.get(event.to_state, event.to_state),
+        }
+        for event in work["events"]
+    ]
+    return work
 
 
 @require_GET
