@@ -475,8 +475,13 @@ def test_the_form_is_accessible_and_leaves_room_for_suggestions(member):
         "Sustainable Development Goals",
     ):
         assert re.search(rf"<legend[^>]*>{legend}</legend>", body), legend
-    for field_id in ("id_title", "id_summary", "id_description", "id_countries", "id_regions"):
+    for field_id in ("id_title", "id_summary", "id_description"):
         assert f'for="{field_id}"' in body
+    # long lists are searchable checkboxes: the label names the filter box and the group
+    for field_id in ("id_countries", "id_regions", "id_sdg_targets"):
+        assert f'for="{field_id}_filter"' in body
+        assert f'aria-labelledby="{field_id}_label"' in body
+    assert "Ctrl" not in body
     assert "<details" in body and 'id="id_title_ar"' in body and 'lang="ar"' in body
     assert 'value="submit"' in body and 'value="draft"' in body
     assert "6. Clean water and sanitation" in body or re.search(r">6\. [^<]+<", body)
