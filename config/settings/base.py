@@ -150,6 +150,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "wipomatch.members.signup.SignupNameForm"  # asks for the person's name
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # Someone who registers from an invitation link lands back on it once the address is confirmed.
@@ -194,6 +195,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Platform --------------------------------------------------------------------------------
 SITE_NAME = "WIPO Match"
+# Published on the contact, privacy and help pages.
+PLATFORM_CONTACT_EMAIL = os.environ.get("PLATFORM_CONTACT_EMAIL", "wipomatch@wipo.int")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Matching engine settings (wipomatch/matching/engine/config.py). delivery_language: offers that
 # cannot be delivered in a language the seeker asked for are "demote"d below the others,

@@ -1,0 +1,83 @@
+"""A site that keeps its promises: the pages a public platform needs, in six languages; the
+code of conduct readable from the application form; sign-up asks for a name; account e-mails
+carry the platform's name."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from wipomatch.members.models import User
+from wipomatch.members.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ("code_of_conduct", "privacy", "terms", "contact", "help")
+TITLES = {
+    "en": "Code of conduct",
+    "fr": "Code de conduite",
+    "es": "Código de conducta",
+    "ru": "Кодекс поведения",
+    "ar": "مدونة السلوك",
+    "zh-hans": "行为守则",
+}
+
+
+@pytest.mark.parametrize("language", sorted(TITLES))
+@pytest.mark.parametrize("slug", PAGES)
+def test_every_page_exists_in_every_language(client, slug, language):
+    with translation.override(language):
+        url = reverse(f"web:{slug}")
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'<html lang="{language}"' in body
+    assert "wipomatch@wipo.int" in body or slug in ("terms", "help")
+    if slug == "code_of_conduct":
+        assert f"<h1>{TITLES[language]}</h1>" in body
+
+
+def test_the_footer_links_every_page(client):
+    body = client.get(reverse("web:home")).content.decode()
+    for slug in PAGES:
+        assert f'href="{reverse(f"web:{slug}")}"' in body
+
+
+def test_the_privacy_notice_says_what_why_how_long_and_how_to_delete(client):
+    body = client.get(reverse("web:privacy")).content.decode()
+    for heading in ("What personal data we hold", "Why", "How long", "deletion"):
+        assert heading in body
+
+
+def test_the_application_form_links_the_code_of_conduct(client):
+    client.force_login(UserFactory())
+    body = client.get(reverse("members:apply")).content.decode()
+    assert f'href="{reverse("web:code_of_conduct")}"' in body
+
+
+def test_sign_up_asks_for_the_name_and_the_e_mail_names_the_platform(client, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "full_name": " Amina Diallo ",
+            "email": "amina@example.org",
+            "password1": "a-long-pass-phrase-2026",
+            "password2": "a-long-pass-phrase-2026",
+        },
+        HTTP_HOST="127.0.0.1:8791",
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email="amina@example.org").full_name == "Amina Diallo"
+    body = mail.outbox[-1].body
+    assert "WIPO Match" in body
+    assert "Hello from 127.0.0.1" not in body
+
+
+def test_sign_up_without_a_name_is_refused(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "x@example.org", "password1": "a-long-pass-1", "password2": "a-long-pass-1"},
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(email="x@example.org").exists()
