@@ -1,9 +1,11 @@
 """The audit trail in the admin: read-only, because a record of what happened is never edited."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import AuditEvent
+from .models import AuditEvent, OutboxEmail
+from .outbox import outbox_retry
 
 
 @admin.register(AuditEvent)
@@ -37,6 +39,55 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("reason"))
     def short_reason(self, obj: AuditEvent) -> str:
         return obj.reason if len(obj.reason) <= 80 else f"{obj.reason[:79]}…"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    """Outgoing e-mails: read-only, with one action to send failed ones again."""
+
+    list_display = ("created_at", "status", "subject", "recipients", "attempts", "next_attempt_at")
+    list_filter = ("status", "template")
+    search_fields = ("subject", "to", "template")
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    readonly_fields = (
+        "created_at",
+        "updated_at",
+        "status",
+        "template",
+        "language",
+        "from_email",
+        "to",
+        "subject",
+        "body",
+        "headers",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    )
+    fields = readonly_fields
+
+    @admin.display(description=_("to"))
+    def recipients(self, obj: OutboxEmail) -> str:
+        return ", ".join(obj.to)
+
+    @admin.action(description=_("Send the selected e-mails again"))
+    def retry(self, request, queryset) -> None:
+        count = outbox_retry(ids=list(queryset.values_list("pk", flat=True)))
+        message = ngettext(
+            "%(count)d e-mail will be sent again.", "%(count)d e-mails will be sent again.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -3,7 +3,11 @@ from dataclasses import dataclass
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import get_language
+
+from wipomatch.core.mail import wake_sender_after_commit
+from wipomatch.core.outbox import outbox_add_message
 
 
 @dataclass(frozen=True)
@@ -15,12 +19,6 @@ class PlatformSite:
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        request = allauth_context.request
-        domain = request.get_host() if request is not None else ""
-        site = PlatformSite(name=settings.SITE_NAME, domain=domain)
-        super().send_mail(template_prefix, email, {**context, "current_site": site})
-
     def save_user(self, request, user, form, commit=True):
         """Remember the language the person registered in: their e-mails are sent in it."""
         user = super().save_user(request, user, form, commit=False)
@@ -30,3 +28,18 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        """Account e-mails (sign-up, confirmation, password reset) go through the outbox like
+        every other e-mail: the request writes a row and never talks to the mail server."""
+        request = allauth_context.request
+        # allauth greets with the site's name; without the sites framework that would be the
+        # server's address ("Hello from 127.0.0.1:8791!"): use the platform's name
+        domain = get_current_site(request).domain if request is not None else ""
+        site = PlatformSite(name=settings.SITE_NAME, domain=domain)
+        ctx = {"request": request, "email": email, "current_site": site}
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
+        row = outbox_add_message(message, template=template_prefix, language=get_language())
+        if row is not None:
+            wake_sender_after_commit([row.pk])

@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import Count, Q
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
-from wipomatch.core.tasks import send_email_task
+from wipomatch.core.outbox import HeldBack, emails_held_back
 from wipomatch.reference.models import Country
 
 from . import services
@@ -981,38 +980,12 @@ class SeedReport:
         )
 
 
-class _BackendWithoutEmails:
-    """Stands in for the task backend while seeding: e-mail tasks are dropped, others go on.
-
-    The services queue their e-mails (to facilitators, applicants, focal points) as background
-    tasks after commit. Demo people have invented addresses, so nothing should be sent and nothing
-    should wait in the queue for the worker to send after `make run` starts.
-    """
-
-    def __init__(self, backend):
-        self._backend = backend
-        self.dropped = 0
-
-    def enqueue(self, task, args, kwargs):
-        if task.func is send_email_task.func:
-            self.dropped += 1
-            return None
-        return self._backend.enqueue(task, args, kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self._backend, name)
-
-
 @contextmanager
-def outgoing_email_held_back() -> Iterator[_BackendWithoutEmails]:
-    """Inside this block, e-mails the services queue are dropped (for this thread only)."""
-    real = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
-    stand_in = _BackendWithoutEmails(real)
-    task_backends[DEFAULT_TASK_BACKEND_ALIAS] = stand_in
-    try:
-        yield stand_in
-    finally:
-        task_backends[DEFAULT_TASK_BACKEND_ALIAS] = real
+def outgoing_email_held_back() -> Iterator[HeldBack]:
+    """Inside this block, e-mails the services write are dropped (for this thread only): the
+    demo people have invented addresses, so nothing should wait in the outbox."""
+    with emails_held_back() as held:
+        yield held
 
 
 def _create_user(

@@ -55,18 +55,21 @@ def test_the_application_form_links_the_code_of_conduct(client):
     assert f'href="{reverse("web:code_of_conduct")}"' in body
 
 
-def test_sign_up_asks_for_the_name_and_the_e_mail_names_the_platform(client, settings):
+def test_sign_up_asks_for_the_name_and_the_e_mail_names_the_platform(
+    client, settings, django_capture_on_commit_callbacks
+):
     settings.ALLOWED_HOSTS = ["*"]
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "full_name": " Amina Diallo ",
-            "email": "amina@example.org",
-            "password1": "a-long-pass-phrase-2026",
-            "password2": "a-long-pass-phrase-2026",
-        },
-        HTTP_HOST="127.0.0.1:8791",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "full_name": " Amina Diallo ",
+                "email": "amina@example.org",
+                "password1": "a-long-pass-phrase-2026",
+                "password2": "a-long-pass-phrase-2026",
+            },
+            HTTP_HOST="127.0.0.1:8791",
+        )
     assert response.status_code == 302
     assert User.objects.get(email="amina@example.org").full_name == "Amina Diallo"
     body = mail.outbox[-1].body

@@ -139,23 +139,24 @@ def test_seeding_sends_and_queues_no_email():
     assert "notification e-mails were not sent" in output
 
 
-def test_email_hold_back_drops_only_emails_and_only_inside_the_block():
-    from django_tasks import task_backends
-
-    from wipomatch.core.tasks import send_email_task
+def test_email_hold_back_drops_only_emails_and_only_inside_the_block(
+    django_capture_on_commit_callbacks,
+):
+    from wipomatch.core.mail import email_after_commit
+    from wipomatch.core.models import OutboxEmail
     from wipomatch.members.demo import outgoing_email_held_back
 
     def email():
-        send_email_task.enqueue(
-            template="membership_removed", to=["a@example.org"], language="en", context={}
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            email_after_commit(
+                template="membership_removed", to=["a@example.org"], language="en", context={}
+            )
 
-    real = task_backends["default"]
-    with outgoing_email_held_back() as backend:
+    with outgoing_email_held_back() as held:
         email()
-        assert backend.dropped == 1
+        assert held.dropped == 1
         assert mail.outbox == []
-    assert task_backends["default"] is real
+        assert not OutboxEmail.objects.exists()
     email()
     assert len(mail.outbox) == 1
 
