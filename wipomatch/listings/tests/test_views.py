@@ -790,7 +790,8 @@ def test_my_listings_shows_every_status_of_my_organisation_only(org, member, fac
     for label in ("Draft", "Submitted for review", "Published", "Expired", "Closed", "Rejected"):
         assert f">{label}</span>" in body
     published = Listing.objects.get(title="Mine published")
-    assert published.expires_at.strftime("%m/%d/%Y") in body
+    expires = published.expires_at
+    assert f"{expires.day} {expires.strftime('%b')} {expires.year}" in body  # written out
     assert reverse("listings:listing_renew", args=[published.pk]) in body
 
 
