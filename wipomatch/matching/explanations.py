@@ -21,6 +21,10 @@ def explanation_names() -> dict:
     }
 
 
+def _isolate(text: str) -> str:
+    return f"\u2068{text}\u2069"
+
+
 def _join(items) -> str:
     return ", ".join(str(i) for i in items if i)
 
@@ -113,6 +117,9 @@ def explain(explanation: dict, *, reader: str, names: dict, country_iso2: str = 
                 if reader == "need"
                 else (phrase["offer"], phrase["need"])
             )
+            # each quote isolated (FSI … PDI): an English phrase inside an Arabic sentence keeps
+            # its own direction and punctuation
+            mine, theirs = _isolate(mine), _isolate(theirs)
             shown.append(mine if mine == theirs else f"{mine} ↔ {theirs}")
         reasons.append(_("Matched phrases: %(phrases)s") % {"phrases": "; ".join(shown)})
     return reasons

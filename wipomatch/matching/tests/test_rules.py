@@ -117,3 +117,20 @@ def test_the_rules_command_prints_the_shares(same_org, capsys):
     call_command("matching_rules")
     out = capsys.readouterr().out
     assert "with an own-organisation offer in their top 10: 0 (0.0%)" in out
+
+
+def test_the_data_migration_drops_own_rows_and_marks_every_list_stale(same_org):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "wipomatch.matching.migrations.0002_recompute_without_own_organisation"
+    )
+    need, own = same_org["need"], same_org["own"]
+    Suggestion.objects.create(need=need, offer=own, need_rank=1, need_score=9.0)
+    assert MatchState.objects.exists()
+    migration.forward(apps, None)
+    assert not Suggestion.objects.filter(need=need, offer=own).exists()
+    assert Suggestion.objects.filter(need=need, offer=same_org["other"]).exists()
+    assert not MatchState.objects.exists()  # the periodic refresh recomputes every list
