@@ -84,3 +84,22 @@ def test_sign_up_without_a_name_is_refused(client):
     )
     assert response.status_code == 200
     assert not User.objects.filter(email="x@example.org").exists()
+
+
+def test_organisation_profiles_list_published_listings_and_link_country_pages(client):
+    from wipomatch.listings.tests.factories import NeedFactory, OfferFactory
+    from wipomatch.members.tests.factories import OrganisationFactory, country
+
+    org = OrganisationFactory(country=country("KE"))
+    need = NeedFactory(organisation=org, status="published", title="Published need of ours")
+    offer = OfferFactory(organisation=org, status="published", title="Published offer of ours")
+    draft = NeedFactory(organisation=org, title="A draft nobody may see")
+    body = client.get(reverse("members:organisation_detail", args=[org.pk])).content.decode()
+    assert need.title in body and offer.title in body
+    assert draft.title not in body
+    country_url = reverse("web:country_page", args=["KE"])
+    assert f'href="{country_url}"' in body
+    directory = client.get(reverse("members:directory")).content.decode()
+    assert f'href="{country_url}"' in directory
+    detail = client.get(reverse("listings:need_detail", args=[need.pk])).content.decode()
+    assert f'href="{country_url}"' in detail
