@@ -197,26 +197,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ).exists()
     if can_manage or context["is_focal_point"] or context["is_facilitator"]:
         context["audit"] = _audit_rows(org, _ORGANISATION_STATES)
-    if org.is_approved:
-        context.update(_published_listings(org))
     return render(request, "members/organisation_detail.html", context)
-
-
-def _published_listings(org: Organisation) -> dict:
-    # listings builds on members, so it is imported here rather than at module level
-    from wipomatch.listings.models import Kind, Status
-    from wipomatch.listings.selectors import listing_card_queryset, mark_text_language
-
-    rows = list(
-        listing_card_queryset()
-        .filter(organisation=org, status=Status.PUBLISHED)
-        .order_by("-published_at", "-pk")
-    )
-    mark_text_language(rows)
-    return {
-        "published_needs": [x for x in rows if x.kind == Kind.NEED],
-        "published_offers": [x for x in rows if x.kind == Kind.OFFER],
-    }
 
 
 @require_GET
