@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wipomatch.core.middleware.StaffTwoFactorMiddleware",
+    "wipomatch.core.middleware.NumberTooLargeMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "wipomatch.core.middleware.PermissionsPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -209,6 +212,29 @@ TASKS_RETRY_BACKOFF_SECONDS = int(os.environ.get("TASKS_RETRY_BACKOFF_SECONDS", 
 TASKS_RETRY_BACKOFF_MAX_SECONDS = 3600
 TASKS_LEASE_SECONDS = int(os.environ.get("TASKS_LEASE_SECONDS", "1800"))
 
+# --- Content-Security-Policy (django-csp) and Permissions-Policy ---------------------------
+# Everything comes from this site: no inline script or style (JavaScript lives in static files),
+# no plug-ins, no framing; images may be data: URIs (Bootstrap's form controls).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features the platform never uses are switched off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
+
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -222,7 +248,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
     "EXCEPTION_HANDLER": "wipomatch.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "wipomatch.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# Deepest nesting of a JSON request body the API parses (bodies of this API nest 3 levels).
+API_JSON_MAX_DEPTH = 32
 SPECTACULAR_SETTINGS = {
     "TITLE": "WIPO Match API",
     "DESCRIPTION": "Open API of WIPO Match: reference data, member organisations and more.",

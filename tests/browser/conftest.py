@@ -43,11 +43,26 @@ def live_reference(transactional_db):
 
 @pytest.fixture
 def page(browser, live_server, live_reference):
+    """A page that fails the test if the browser reports any Content-Security-Policy violation
+    (console error or `securitypolicyviolation` event) on any page it visited."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', function (e) {"
+        " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI); });"
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
+    violations = []
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation"):
+            violations.append(f"{page.url}: {text}")
+
+    page.on("console", on_console)
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ it, and the task worker sends the rows that are due.
   `OUTBOX_CLAIM_LEASE_SECONDS` they are due again (the only case in which a message that the
   server had already accepted may be sent a second time).
 
-This module imports no other project module except the model, so `core.mail` and `core.tasks`
+This module imports no other project module except the model and the text cleaner, so `core.mail` and `core.tasks`
 both build on it without importing each other in a cycle.
 """
 
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import unicodedata
 import uuid
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -36,20 +35,14 @@ from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
 from .models import OutboxEmail
+from .text import clean_single_line
 
 logger = logging.getLogger(__name__)
-
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def header_safe(value: str) -> str:
     """One line without control characters or bidirectional overrides (subjects, names)."""
-    value = "".join(
-        " " if c in "\r\n\t" else c
-        for c in value
-        if c not in _BIDI_CONTROLS and (c in "\r\n\t" or unicodedata.category(c) != "Cc")
-    )
-    return " ".join(value.split())
+    return clean_single_line(value)
 
 
 def site_url() -> str:
