@@ -94,7 +94,7 @@ def test_swagger_explorer_loads_only_local_static_files(client):
     assert len(resources) >= 3
     # The start-up script is this page again with ?script (no inline script: CSP).
     scripts = [url for url in resources if not url.startswith("/static/")]
-    assert scripts == ["/api/v1/docs/?script="]
+    assert scripts == ["/api/v1/docs/swagger/?script="]
     for url in set(resources) - set(scripts):
         assert finders.find(url.removeprefix("/static/")), f"{url} is not a shipped static file"
     script = client.get(scripts[0]).content.decode()
