@@ -158,6 +158,10 @@ USE_TZ = True
 
 # --- Static files: vendored, served by WhiteNoise; nothing from a CDN ----------------------
 STATIC_URL = "/static/"
+# WhiteNoise serves hashed file names (CompressedManifestStaticFilesStorage) as immutable, cached
+# for ten years; this is the lifetime of the few files without a hash.
+WHITENOISE_MAX_AGE = 3600
+FORMAT_MODULE_PATH = ["config.formats"]
 STATIC_ROOT = VAR_DIR / "static"
 # Uploaded story images (re-encoded on upload; public) and files the platform writes (insights
 # charts and reports, served through views that check rights). Django serves them only with DEBUG.
@@ -173,6 +177,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "wipomatch.members.signup.SignupNameForm"  # asks for the person's name
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # Someone who registers from an invitation link lands back on it once the address is confirmed.
@@ -283,12 +288,16 @@ SPECTACULAR_SETTINGS = {
 # --- Platform --------------------------------------------------------------------------------
 # Every tunable the code reads is declared here, with its default; code reads `settings.X`.
 SITE_NAME = "WIPO Match"
+# Published on the contact, privacy and help pages.
+PLATFORM_CONTACT_EMAIL = os.environ.get("PLATFORM_CONTACT_EMAIL", "wipomatch@wipo.int")
 # Where the platform is served, for links in e-mails. `manage.py serve --host H --port P` (and so
 # `make run PORT=P`) sets it for its processes unless the environment already does.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Matching engine parameters over the engine's defaults (`EngineConfig.from_dict`, which rejects
-# unknown keys): weights, thresholds, index sizes. See docs/matching.md.
-MATCHING: dict = {}
+# unknown keys): weights, thresholds, index sizes. See docs/matching.md. delivery_language: offers
+# that cannot be delivered in a language the seeker asked for are "demote"d below the others,
+# "filter"ed out, or "ignore"d.
+MATCHING: dict = {"delivery_language": "demote"}
 # Suggestions kept per listing, and the rank up to which a new pair counts as strong (from which
 # `strong_suggestion_found` is sent for brokering).
 MATCHING_SUGGESTIONS_PER_LISTING = 20

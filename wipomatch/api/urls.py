@@ -10,6 +10,7 @@ from wipomatch.members.api import OrganisationViewSet
 from wipomatch.reference.api import CountryViewSet, RegionViewSet, VocabularyViewSet
 from wipomatch.tagging.api import TagSuggestionView
 
+from .reference import api_reference
 from .views import LocalSwaggerView
 
 router = DefaultRouter()
@@ -22,7 +23,9 @@ router.register("offers", OfferViewSet, basename="offer")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", LocalSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # the default documentation is an accessible reference page; Swagger UI stays available
+    path("docs/", api_reference, name="api-docs"),
+    path("docs/swagger/", LocalSwaggerView.as_view(url_name="api-schema"), name="api-swagger"),
     path("tag-suggestions/", TagSuggestionView.as_view(), name="tag-suggestions"),
     path("needs/<int:pk>/suggestions/", NeedSuggestionsView.as_view(), name="need-suggestions"),
     path("offers/<int:pk>/suggestions/", OfferSuggestionsView.as_view(), name="offer-suggestions"),

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from wipomatch.core.forms import StyledForm
+from wipomatch.core.widgets import PickerCheckboxes
 from wipomatch.members.forms import region_choices
 from wipomatch.reference.models import Country, SdgGoal, SdgTarget, VocabularyTerm
 
@@ -193,11 +194,14 @@ class ListingForm(StyledForm):
         initial="worldwide",
         widget=forms.RadioSelect,
     )
-    countries = forms.MultipleChoiceField(label=_("Countries"), required=False)
+    countries = forms.MultipleChoiceField(
+        label=_("Countries"), required=False, widget=PickerCheckboxes
+    )
     regions = forms.MultipleChoiceField(
         label=_("Regions"),
         required=False,
-        help_text=_("UN M49 regions and sub-regions. Hold Ctrl (or ⌘) to choose several."),
+        help_text=_("UN M49 regions and sub-regions. Tick as many as apply."),
+        widget=PickerCheckboxes,
     )
     delivery_languages = forms.MultipleChoiceField(
         label=_("Languages of delivery"),
@@ -223,7 +227,8 @@ class ListingForm(StyledForm):
     sdg_targets = forms.MultipleChoiceField(
         label=_("SDG targets"),
         required=False,
-        help_text=_("Optional. Hold Ctrl (or ⌘) to choose several."),
+        help_text=_("Optional. Type a number or a word to filter the list; tick as many as apply."),
+        widget=PickerCheckboxes,
     )
 
     def __init__(self, *args, kind: str, organisation=None, **kwargs):
@@ -238,7 +243,9 @@ class ListingForm(StyledForm):
         self.fields["sdg_targets"].choices = sdg_target_choices()
         if kind == Kind.OFFER:
             self.fields["regions"].choices = region_choices()
-            self.fields["countries"].help_text = _("Hold Ctrl (or ⌘) to choose several countries.")
+            self.fields["countries"].help_text = _(
+                "Type a name to filter the list; tick as many countries as apply."
+            )
             self.fields["budget_min"].help_text = _(
                 "Only for offers of financial resources. Leave empty otherwise."
             )
@@ -249,7 +256,7 @@ class ListingForm(StyledForm):
                 del self.fields[name]
             self.fields["countries"].label = _("Countries where the assistance is needed")
             self.fields["countries"].help_text = _(
-                "Leave empty for your organisation’s country. Hold Ctrl (or ⌘) to choose several."
+                "Leave empty for your organisation’s country. Type a name to filter the list."
             )
         if not self.is_bound and "language" not in self.initial:
             self.initial["language"] = ui_to_listing_language(get_language() or "en")

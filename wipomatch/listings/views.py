@@ -60,7 +60,7 @@ from .selectors import (
 PAGE_SIZE = 20
 GET_POST = require_http_methods(["GET", "POST"])
 
-_ACTION_LABELS = {
+AUDIT_ACTION_LABELS = {
     "created": gettext_lazy("Created"),
     "edited": gettext_lazy("Edited"),
     "submitted": gettext_lazy("Submitted for review"),
@@ -73,7 +73,7 @@ _ACTION_LABELS = {
     "expired": gettext_lazy("Expired"),
     "suggestion_dismissed": capfirst(gettext_lazy("dismissed suggestion")),
 }
-_STATES = dict(Status.choices)
+AUDIT_STATE_LABELS = dict(Status.choices)
 STATUS_BADGES = {
     Status.DRAFT: "text-bg-secondary",
     Status.SUBMITTED: "text-bg-info",
@@ -174,7 +174,7 @@ def _details(listing: Listing) -> dict:
 
 
 def _audit_rows(listing: Listing) -> list[dict]:
-    return audit_rows(listing, action_labels=_ACTION_LABELS, state_labels=_STATES)
+    return audit_rows(listing, action_labels=AUDIT_ACTION_LABELS, state_labels=AUDIT_STATE_LABELS)
 
 
 def _safe_next(request, fallback: str) -> str:

@@ -46,6 +46,7 @@ def listing_document(listing: Listing) -> NeedDoc | OfferDoc:
         "description": f"{listing.summary} {listing.description}".strip(),
         "language": listing.language,
         "organisation_type": listing.organisation.org_type,
+        "organisation": str(listing.organisation_id),
         "themes": listing.themes,
         "ip_areas": listing.ip_areas,
         "assistance_types": listing.assistance_types,

@@ -21,6 +21,10 @@ def explanation_names() -> dict:
     }
 
 
+def _isolate(text: str) -> str:
+    return f"\u2068{text}\u2069"
+
+
 def _join(items) -> str:
     return ", ".join(str(i) for i in items if i)
 
@@ -39,6 +43,20 @@ def explain(explanation: dict, *, reader: str, names: dict, country_iso2: str = 
         return []
     reasons = []
     labels = names["terms"]
+    if explanation.get("language_mismatch"):
+        # first, because it may rule the suggestion out for the reader
+        requested = _language_names(explanation.get("requested_languages") or [])
+        delivered = _language_names(explanation.get("delivery_languages") or [])
+        if reader == "need":
+            reasons.append(
+                _("Delivered in %(languages)s only, not in a language you asked for")
+                % {"languages": delivered}
+            )
+        else:
+            reasons.append(
+                _("Asks for delivery in %(languages)s, which this offer does not list")
+                % {"languages": requested}
+            )
 
     def terms(kind: str, slugs) -> str:
         return _join(labels.get((kind, slug), slug) for slug in slugs)
@@ -99,6 +117,9 @@ def explain(explanation: dict, *, reader: str, names: dict, country_iso2: str = 
                 if reader == "need"
                 else (phrase["offer"], phrase["need"])
             )
+            # each quote isolated (FSI … PDI): an English phrase inside an Arabic sentence keeps
+            # its own direction and punctuation
+            mine, theirs = _isolate(mine), _isolate(theirs)
             shown.append(mine if mine == theirs else f"{mine} ↔ {theirs}")
         reasons.append(_("Matched phrases: %(phrases)s") % {"phrases": "; ".join(shown)})
     return reasons

@@ -40,6 +40,8 @@ def suggestions_for_listing(user, listing: Listing, *, limit: int = 20) -> list[
         Suggestion.objects.filter(**{side: listing, f"{side}_rank__isnull": False})
         .filter(**{f"{other}__status": Status.PUBLISHED})
         .exclude(**{f"{other}__in": dismissed})
+        # never an organisation's own listing, even from a row stored by an older engine
+        .exclude(**{f"{other}__organisation_id": listing.organisation_id})
         .prefetch_related(Prefetch(other, queryset=listing_card_queryset()))
         .order_by(f"{side}_rank")[:limit]
     )

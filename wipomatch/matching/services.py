@@ -157,6 +157,18 @@ def suggestions_refresh_stale(*, limit: int = 500) -> int:
     return count
 
 
+def suggestions_refresh_all() -> int:
+    """Recompute every published listing's list (after the matching rules changed)."""
+    index_store.reset()
+    index = index_store.current_index()
+    count = 0
+    for listing in listing_card_queryset().filter(status=Status.PUBLISHED).order_by("pk"):
+        with transaction.atomic():
+            _refresh_one(index, listing)
+        count += 1
+    return count
+
+
 @transaction.atomic
 def suggestion_dismiss(*, user, listing: Listing, other: Listing, reason: str = "") -> Dismissal:
     """Hide `other` from `listing`'s suggestions for good, and record the judgement."""

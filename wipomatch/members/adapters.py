@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
@@ -6,6 +8,14 @@ from django.utils.translation import get_language
 
 from wipomatch.core.mail import wake_sender_after_commit
 from wipomatch.core.outbox import outbox_add_message
+
+
+@dataclass(frozen=True)
+class PlatformSite:
+    """What account e-mails call the site: the platform's name, not the server's address."""
+
+    name: str
+    domain: str
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -23,7 +33,11 @@ class AccountAdapter(DefaultAccountAdapter):
         """Account e-mails (sign-up, confirmation, password reset) go through the outbox like
         every other e-mail: the request writes a row and never talks to the mail server."""
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        # allauth greets with the site's name; without the sites framework that would be the
+        # server's address ("Hello from 127.0.0.1:8791!"): use the platform's name
+        domain = get_current_site(request).domain if request is not None else ""
+        site = PlatformSite(name=settings.SITE_NAME, domain=domain)
+        ctx = {"request": request, "email": email, "current_site": site}
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
         row = outbox_add_message(message, template=template_prefix, language=get_language())

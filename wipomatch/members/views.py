@@ -65,7 +65,7 @@ GET_POST = require_http_methods(["GET", "POST"])
 
 # --- Presentation helpers -------------------------------------------------------------------
 
-_ACTION_LABELS = {
+AUDIT_ACTION_LABELS = {
     "submitted": gettext_lazy("Application submitted"),
     "resubmitted": gettext_lazy("Application completed and sent back for review"),
     "assessed": gettext_lazy("Criteria assessed"),
@@ -102,11 +102,11 @@ def _describe(event) -> dict:
 def _audit_rows(target, state_labels: dict) -> list[dict]:
     """The audit trail of an object, newest first, with translated actions and states."""
     return audit_rows(
-        target, action_labels=_ACTION_LABELS, state_labels=state_labels, describe=_describe
+        target, action_labels=AUDIT_ACTION_LABELS, state_labels=state_labels, describe=_describe
     )
 
 
-_ORGANISATION_STATES = {**dict(Organisation.Status.choices), **dict(Membership.Role.choices)}
+ORGANISATION_STATE_LABELS = {**dict(Organisation.Status.choices), **dict(Membership.Role.choices)}
 _APPLICATION_STATES = dict(MembershipApplication.Status.choices)
 
 
@@ -175,7 +175,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             user=user, organisation=org, status=JoinRequest.Status.PENDING
         ).exists()
     if can_manage or context["is_focal_point"] or context["is_facilitator"]:
-        context["audit"] = _audit_rows(org, _ORGANISATION_STATES)
+        context["audit"] = _audit_rows(org, ORGANISATION_STATE_LABELS)
     return render(request, "members/organisation_detail.html", context)
 
 

@@ -18,6 +18,7 @@ READ_ENDPOINTS = [
     "/api/v1/organisations/{target}/",
     "/api/v1/schema/?format=json",
     "/api/v1/docs/",
+    "/api/v1/docs/swagger/",
 ]
 
 # (method, path): every write a client could try on the read-only resources.

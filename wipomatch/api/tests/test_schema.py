@@ -73,8 +73,19 @@ def test_schema_generation_has_no_warnings(tmp_path):
     )
 
 
-def test_docs_page_loads_only_local_static_files(client):
-    response = client.get("/api/v1/docs/")
+def test_the_default_docs_are_an_accessible_reference_with_a_way_back(client):
+    response = client.get("/api/v1/docs/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fr"' in html
+    assert 'href="/fr/"' in html  # back to the site, in the reader's language
+    assert "<code>/api/v1/needs/</code>" in html
+    assert 'href="/api/v1/docs/swagger/"' in html and 'href="/api/v1/schema/"' in html
+    assert not re.search(r"(?:src|href)=\"(?:https?:)?//", html), "the page refers to another site"
+
+
+def test_swagger_explorer_loads_only_local_static_files(client):
+    response = client.get("/api/v1/docs/swagger/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "swagger-ui" in html
@@ -83,7 +94,7 @@ def test_docs_page_loads_only_local_static_files(client):
     assert len(resources) >= 3
     # The start-up script is this page again with ?script (no inline script: CSP).
     scripts = [url for url in resources if not url.startswith("/static/")]
-    assert scripts == ["/api/v1/docs/?script="]
+    assert scripts == ["/api/v1/docs/swagger/?script="]
     for url in set(resources) - set(scripts):
         assert finders.find(url.removeprefix("/static/")), f"{url} is not a shipped static file"
     script = client.get(scripts[0]).content.decode()

@@ -23,7 +23,8 @@ def _pages():
         "/api/v1/needs/",
         "/api/v1/schema/",
         "/api/v1/docs/",
-        "/api/v1/docs/?script=",
+        "/api/v1/docs/swagger/",
+        "/api/v1/docs/swagger/?script=",
         "/api/v1/no-such-endpoint/",
     ]
 

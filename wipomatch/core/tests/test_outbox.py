@@ -218,6 +218,7 @@ def test_password_reset_and_sign_up_with_the_mail_server_down_are_not_errors(cli
     response = client.post(
         reverse("account_signup"),
         {
+            "full_name": "New Comer",
             "email": "newcomer@example.org",
             "password1": "a-long-enough-password-2026",
             "password2": "a-long-enough-password-2026",

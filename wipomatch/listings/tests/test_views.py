@@ -425,7 +425,7 @@ def test_a_translated_title_is_shown_in_the_readers_language(org, member, facili
     )
     url = reverse("listings:need_detail", args=[need.pk]).replace("/en/", "/fr/")
     body = text(client_for().get(url))
-    assert '<h1 lang="fr">Formation des examinateurs</h1>' in body
+    assert '<h1 dir="auto" lang="fr">Formation des examinateurs</h1>' in body
 
 
 # --- Writing ------------------------------------------------------------------------------------
@@ -476,8 +476,13 @@ def test_the_form_is_accessible_and_leaves_room_for_suggestions(member):
         "Sustainable Development Goals",
     ):
         assert re.search(rf"<legend[^>]*>{legend}</legend>", body), legend
-    for field_id in ("id_title", "id_summary", "id_description", "id_countries", "id_regions"):
+    for field_id in ("id_title", "id_summary", "id_description"):
         assert f'for="{field_id}"' in body
+    # long lists are searchable checkboxes: the label names the filter box and the group
+    for field_id in ("id_countries", "id_regions", "id_sdg_targets"):
+        assert f'for="{field_id}_filter"' in body
+        assert f'aria-labelledby="{field_id}_label"' in body
+    assert "Ctrl" not in body
     assert "<details" in body and 'id="id_title_ar"' in body and 'lang="ar"' in body
     assert 'value="submit"' in body and 'value="draft"' in body
     assert "6. Clean water and sanitation" in body or re.search(r">6\. [^<]+<", body)
@@ -786,7 +791,8 @@ def test_my_listings_shows_every_status_of_my_organisation_only(org, member, fac
     for label in ("Draft", "Submitted for review", "Published", "Expired", "Closed", "Rejected"):
         assert f">{label}</span>" in body
     published = Listing.objects.get(title="Mine published")
-    assert published.expires_at.strftime("%m/%d/%Y") in body
+    expires = published.expires_at
+    assert f"{expires.day} {expires.strftime('%b')} {expires.year}" in body  # written out
     assert reverse("listings:listing_renew", args=[published.pk]) in body
 
 

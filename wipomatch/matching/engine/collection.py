@@ -33,6 +33,8 @@ COMMON_FACETS = (
     "organisation_type",
 )
 OFFER_FACETS = ("resource_types", "eligible_countries", "eligible_regions")
+# needs: the delivery languages the seeker asked for (empty: no constraint)
+NEED_FACETS = ("requested_languages",)
 
 
 def timestamp(value: datetime | None) -> float:
@@ -61,7 +63,7 @@ class Collection:
         self.south_south_preferred = np.zeros(0, dtype=bool)
         self.published = np.zeros(0, dtype=np.float64)
         self.responsiveness = np.zeros(0, dtype=np.float32)
-        names = COMMON_FACETS + (OFFER_FACETS if kind == "offer" else ())
+        names = COMMON_FACETS + (OFFER_FACETS if kind == "offer" else NEED_FACETS)
         self.facets = {name: BitsetColumn() for name in names}
         self.bm25 = BM25Index(k1=k1, b=b)
         self.version = 0
@@ -69,6 +71,9 @@ class Collection:
         # frozen snapshot (means, per-row norms) refreshed when enough rows have changed.
         self.lang_id = np.zeros(0, dtype=np.int32)
         self.lang_codes: dict[str, int] = {"": 0}
+        # publishing organisation of each row (0: unknown), to keep own listings out
+        self.org_id = np.zeros(0, dtype=np.int32)
+        self.org_codes: dict[str, int] = {"": 0}
         self._lang_sum: dict[int, np.ndarray] = {}
         self._lang_count: dict[int, int] = {}
         self.emb_sum = np.zeros(dim, dtype=np.float64)
@@ -102,6 +107,7 @@ class Collection:
         self.published = _grow(self.published, capacity, math.nan)
         self.responsiveness = _grow(self.responsiveness, capacity, math.nan)
         self.lang_id = _grow(self.lang_id, capacity, 0)
+        self.org_id = _grow(self.org_id, capacity, 0)
         self.center_norm = _grow(self.center_norm, capacity, 1.0)
         for column in self.facets.values():
             column.resize(capacity)
@@ -145,6 +151,7 @@ class Collection:
         self.docs[slot] = doc
         self.emb[slot] = vector
         self.lang_id[slot] = self.lang_codes.setdefault(doc.language, len(self.lang_codes))
+        self.org_id[slot] = self.org_codes.setdefault(doc.organisation, len(self.org_codes))
         self.alive[slot] = True
         self._account(slot, 1.0)
         if self._frozen:
@@ -167,14 +174,14 @@ class Collection:
         if isinstance(doc, OfferDoc):
             # An offer that names no delivery language is delivered in the language it is
             # written in.
-            delivery = doc.delivery_languages or ((doc.language,) if doc.language else ())
-            facets["languages"].set_row(slot, delivery)
+            facets["languages"].set_row(slot, doc.delivered_in)
             facets["resource_types"].set_row(slot, doc.resource_types)
             facets["eligible_countries"].set_row(slot, doc.eligible_countries)
             facets["eligible_regions"].set_row(slot, doc.eligible_regions)
             self.worldwide[slot] = doc.worldwide
         else:
             facets["languages"].set_row(slot, doc.working_languages)
+            facets["requested_languages"].set_row(slot, doc.requested_languages)
             self.south_south_preferred[slot] = doc.south_south_preferred
 
     def upsert(self, doc: ListingDoc, vector: np.ndarray) -> int:
@@ -222,6 +229,7 @@ class Collection:
         self.docs[slot] = None
         self.emb[slot] = 0.0
         self.alive[slot] = False
+        self.org_id[slot] = 0
         self.worldwide[slot] = False
         self.south[slot] = False
         self.south_south_preferred[slot] = False
@@ -286,6 +294,13 @@ class Collection:
         gid = self.lang_codes.get(language, 0)
         means = self.group_means()
         return means[gid] if self._lang_count.get(gid) else means[0]
+
+    def own_rows(self, organisation: str) -> np.ndarray:
+        """Mask of the used rows published by `organisation` (none when it is unknown)."""
+        code = self.org_codes.get(organisation) if organisation else None
+        if not code:
+            return np.zeros(self.size, dtype=bool)
+        return self.org_id[: self.size] == code
 
     def vector(self, ref: str) -> np.ndarray | None:
         slot = self.slot_of.get(ref)

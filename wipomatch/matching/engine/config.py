@@ -30,6 +30,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
 
 _FUSIONS = ("zscore", "rrf")
 _ELIGIBILITY = ("filter", "demote", "ignore")
+_DELIVERY = ("demote", "filter", "ignore")
 
 
 class ConfigError(ValueError):
@@ -56,6 +57,10 @@ class EngineConfig:
     # eligibility_penalty (in fused-score units), or "ignore" eligibility.
     eligibility: str = "filter"
     eligibility_penalty: float = 3.0
+    # Offers that cannot be delivered in any language the seeker asked for: "demote" ranks them
+    # after every offer that can (whatever their scores), "filter" drops them, "ignore" leaves
+    # only the small language signal. Seekers who named no delivery language are unaffected.
+    delivery_language: str = "demote"
     # Priors, added in fused-score units; small on purpose: they break near-ties.
     freshness_weight: float = 0.05
     freshness_half_life_days: float = 365.0
@@ -72,6 +77,9 @@ class EngineConfig:
     # Explanations: how many matched terms to list, and whether to find the best-matching
     # sentence pairs with the embedder (costs one embedding call per suggestion list).
     explain_terms: int = 8
+    # Matched phrases lighter than this share of the heaviest one are not shown (BM25 weight):
+    # a phrase list is better empty than padded with words every listing uses.
+    explain_min_share: float = 0.3
     explain_passages: bool = False
 
     def __post_init__(self) -> None:
@@ -86,6 +94,10 @@ class EngineConfig:
         if self.eligibility not in _ELIGIBILITY:
             raise ConfigError(
                 f"eligibility must be one of {_ELIGIBILITY}, not {self.eligibility!r}"
+            )
+        if self.delivery_language not in _DELIVERY:
+            raise ConfigError(
+                f"delivery_language must be one of {_DELIVERY}, not {self.delivery_language!r}"
             )
         if self.rrf_k <= 0 or self.zscore_clip <= 0 or self.freshness_half_life_days <= 0:
             raise ConfigError("rrf_k, zscore_clip and freshness_half_life_days must be positive")

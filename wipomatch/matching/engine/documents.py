@@ -30,6 +30,8 @@ class ListingDoc:
     language: str = ""
     country: str = ""
     organisation_type: str = ""
+    # Who published it: a listing is never suggested to its own organisation ("" = unknown).
+    organisation: str = ""
     themes: tuple[str, ...] = ()
     ip_areas: tuple[str, ...] = ()
     assistance_types: tuple[str, ...] = ()
@@ -42,6 +44,7 @@ class ListingDoc:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ref", str(self.ref))
+        object.__setattr__(self, "organisation", str(self.organisation or ""))
         object.__setattr__(self, "language", _language(self.language))
         object.__setattr__(self, "country", (self.country or "").upper())
         for name in self._list_fields:
@@ -77,6 +80,13 @@ class NeedDoc(ListingDoc):
     def working_languages(self) -> tuple[str, ...]:
         return _tuple((self.language, *(_language(x) for x in self.languages)))
 
+    @property
+    def requested_languages(self) -> tuple[str, ...]:
+        """Languages the seeker asked delivery in: empty when they named none (no constraint).
+
+        When they did, the language they wrote the need in is accepted too."""
+        return self.working_languages if self.languages else ()
+
 
 @dataclass(frozen=True, slots=True)
 class OfferDoc(ListingDoc):
@@ -111,6 +121,11 @@ class OfferDoc(ListingDoc):
         object.__setattr__(
             self, "delivery_languages", _tuple(_language(x) for x in self.delivery_languages)
         )
+
+    @property
+    def delivered_in(self) -> tuple[str, ...]:
+        """Delivery languages; an offer that names none is delivered in its written language."""
+        return self.delivery_languages or ((self.language,) if self.language else ())
 
     @property
     def worldwide(self) -> bool:

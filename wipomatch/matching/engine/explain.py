@@ -17,7 +17,7 @@ from .documents import NeedDoc, OfferDoc
 from .embedding import Embedder, split_passages
 from .geography import Geography
 from .signals import ASSISTANCE_RESOURCES
-from .tokenize import prepare, tokenize
+from .tokenize import common_term, prepare, tokenize
 
 __all__ = [
     "Eligibility",
@@ -69,6 +69,9 @@ class Explanation:
     # offer resource types that deliver a requested assistance type the offer does not list
     serving_resource_types: tuple[str, ...] = ()
     shared_languages: tuple[str, ...] = ()  # seeker's working languages the offer is given in
+    # delivery languages the seeker asked for (empty: none named) and those of the offer
+    requested_languages: tuple[str, ...] = ()
+    delivery_languages: tuple[str, ...] = ()
     need_language: str = ""
     offer_language: str = ""
     eligibility: Eligibility = field(default_factory=lambda: Eligibility("unknown"))
@@ -77,6 +80,13 @@ class Explanation:
     matched_passages: tuple[MatchedPassage, ...] = ()
     # signal names whose contribution lifted this suggestion, strongest first
     strongest_signals: tuple[str, ...] = ()
+
+    @property
+    def language_mismatch(self) -> bool:
+        """The seeker asked for languages the offer is not delivered in (none of them)."""
+        return bool(self.requested_languages and self.delivery_languages) and not (
+            set(self.requested_languages) & set(self.delivery_languages)
+        )
 
     @property
     def cross_lingual(self) -> bool:
@@ -89,6 +99,7 @@ class Explanation:
         data = asdict(self)
         data["eligibility"]["eligible"] = self.eligibility.eligible
         data["cross_lingual"] = self.cross_lingual
+        data["language_mismatch"] = self.language_mismatch
         for key, value in list(data.items()):
             if isinstance(value, tuple):
                 data[key] = list(value)
@@ -133,14 +144,21 @@ def _runs(terms: Sequence[str], shared: set[str], pairs: set[tuple[str, str]]):
 
 
 def matched_phrases(
-    need_text: str, offer_text: str, weights: Mapping[str, float], limit: int = 8
+    need_text: str,
+    offer_text: str,
+    weights: Mapping[str, float],
+    limit: int = 8,
+    min_share: float = 0.0,
 ) -> list[MatchedPhrase]:
     """Terms and phrases shared by both texts, heaviest first, quoted from each text.
 
     `weights` maps index terms to their weight (the BM25 contribution for this pair); terms
-    without a weight are not shown. Works for any script: Chinese terms come from jieba, Arabic
-    ones are normalised and stemmed, so "البراءات" in one listing matches "براءات" in the other.
+    without a weight are not shown, nor are very common words ("year", "new", "需要") on their
+    own, nor phrases lighter than `min_share` of the heaviest one: none rather than noise.
+    Works for any script: Chinese terms come from jieba, Arabic ones are normalised and
+    stemmed, so "البراءات" in one listing matches "براءات" in the other.
     """
+    weights = {t: w for t, w in weights.items() if w > 0 and not common_term(t)}
     if limit <= 0 or not weights:
         return []
     need_tokens = tokenize(need_text)
@@ -172,7 +190,10 @@ def matched_phrases(
     need_clean, offer_clean = prepare(need_text), prepare(offer_text)
     chosen: list[MatchedPhrase] = []
     covered: set[str] = set()
+    floor = min_share * max(weight for weight, _i, _j in candidates.values())
     for key, (weight, i, j) in sorted(candidates.items(), key=lambda item: -item[1][0]):
+        if weight < floor:
+            break
         need_span = need_clean[need_tokens[i].start : need_tokens[j - 1].end]
         # Skip a term already shown inside a longer phrase, and jieba sub-words of a shown word.
         if set(key) <= covered or any(need_span in c.need for c in chosen):
@@ -235,6 +256,7 @@ def explain_pair(
     max_phrases: int = 8,
     passages: Sequence[MatchedPassage] = (),
     south_south: bool = False,
+    min_share: float = 0.0,
 ) -> Explanation:
     """Build the explanation of one (need, offer) pair from its signals."""
     requested = need.assistance_types
@@ -248,7 +270,7 @@ def explain_pair(
             if resource in offer.resource_types
         )
     )
-    delivery = offer.delivery_languages or ((offer.language,) if offer.language else ())
+    delivery = offer.delivered_in
     strongest = tuple(
         name
         for name, value in sorted((contributions or {}).items(), key=lambda kv: -kv[1])
@@ -260,12 +282,14 @@ def explain_pair(
         matching_assistance_types=matching,
         serving_resource_types=serving,
         shared_languages=tuple(x for x in need.working_languages if x in delivery),
+        requested_languages=need.requested_languages,
+        delivery_languages=delivery,
         need_language=need.language,
         offer_language=offer.language,
         eligibility=eligibility_of(need, offer, geography),
         south_south=south_south,
         matched_phrases=tuple(
-            matched_phrases(need.text, offer.text, term_weights or {}, max_phrases)
+            matched_phrases(need.text, offer.text, term_weights or {}, max_phrases, min_share)
         ),
         matched_passages=tuple(passages),
         strongest_signals=strongest,

@@ -33,7 +33,14 @@ from .explain import Explanation, explain_pair, matched_passages
 from .fusion import fuse
 from .geography import Geography
 from .projection import Projection
-from .signals import SignalSet, compute_signals, eligibility, filter_mask, query_is_need
+from .signals import (
+    SignalSet,
+    compute_signals,
+    delivery_ok,
+    eligibility,
+    filter_mask,
+    query_is_need,
+)
 from .tokenize import terms
 
 __all__ = ["EngineError", "MatchIndex", "Ranking", "Suggestion"]
@@ -226,8 +233,8 @@ class MatchIndex:
         """Rank every listing of the other side (evaluation): candidates, then excluded ones."""
         target, own = self._sides(query)
         scored = self._score(query, target, own, filters, embedding, now, keep_excluded=True)
-        order = _order(scored.fused, scored.candidate)
-        excluded = _order(scored.fused, ~scored.candidate)
+        order = _order(scored.sort_key, scored.candidate)
+        excluded = _order(scored.sort_key, ~scored.candidate)
         rows = scored.signals.rows
         return Ranking(
             refs=[target.docs[i].ref for i in rows[order]],
@@ -293,17 +300,30 @@ class MatchIndex:
 
         Filters and, in "filter" mode, eligibility are applied first, so the signals are only
         computed for rows that can be returned (pre-filtering). `keep_excluded` also scores the
-        ineligible rows (evaluation ranks them last instead of dropping them).
+        ineligible rows (evaluation ranks them last instead of dropping them). Listings of the
+        query's own organisation are never candidates.
         """
         now = now or datetime.now(UTC)
         vector = self._query_vector(query, own, embedding)
+        is_need = query_is_need(query, target)
         allowed = filter_mask(target, filters)
-        eligible = eligibility(query, target, query_is_need(query, target))
+        allowed &= ~target.own_rows(query.organisation)
+        eligible = eligibility(query, target, is_need)
         mode = self.config.eligibility
         if mode == "filter" and not keep_excluded:
             allowed &= eligible
+        delivery_mode = self.config.delivery_language
+        deliverable = (
+            delivery_ok(query, target, is_need)
+            if delivery_mode != "ignore"
+            else np.ones(target.size, dtype=bool)
+        )
+        if delivery_mode == "filter":
+            allowed &= deliverable
         rows = np.flatnonzero(allowed)
         eligible = eligible[rows]
+        # ranked after every deliverable row ("demote"), whatever the scores say
+        mismatch = ~deliverable[rows]
         signals = compute_signals(
             query,
             vector,
@@ -327,13 +347,13 @@ class MatchIndex:
         fused += signals.priors
         if mode == "demote":
             fused -= self.config.eligibility_penalty * (~eligible)
-        return _Scored(fused, candidate, signals, contributions, vector)
+        return _Scored(fused, candidate, signals, contributions, vector, mismatch)
 
     def _search(self, query, target, own, k, filters, embedding, now, explain):
         if k <= 0:
             return []
         scored = self._score(query, target, own, filters, embedding, now)
-        picks = _top(scored.fused, scored.candidate, k)
+        picks = _top(scored.sort_key, scored.candidate, k)
         rows = scored.signals.rows[picks]
         cosine = target.emb[rows] @ scored.vector
         out = []
@@ -386,6 +406,7 @@ class MatchIndex:
                     contributions={n: float(v[pick]) for n, v in scored.contributions.items()},
                     term_weights=weights,
                     max_phrases=config.explain_terms,
+                    min_share=config.explain_min_share,
                     passages=passages[i],
                     south_south=bool(south is not None and south[pick] > 0),
                 )
@@ -400,6 +421,18 @@ class _Scored:
     signals: SignalSet
     contributions: dict[str, np.ndarray]
     vector: np.ndarray
+    mismatch: np.ndarray | None = None  # cannot be delivered in a requested language
+
+    @property
+    def sort_key(self) -> np.ndarray:
+        """Fused score, with language mismatches moved below every other row."""
+        if self.mismatch is None or not self.mismatch.any():
+            return self.fused
+        return self.fused - _MISMATCH_OFFSET * self.mismatch
+
+
+# larger than any spread of fused scores (z-scores are clipped, priors are small)
+_MISMATCH_OFFSET = 1e6
 
 
 def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:

@@ -33,6 +33,7 @@ __all__ = [
     "query_is_need",
     "assistance",
     "compute_signals",
+    "delivery_ok",
     "eligibility",
     "facet_overlap",
     "filter_mask",
@@ -191,8 +192,30 @@ def language_match(
         wanted = query.working_languages  # type: ignore[union-attr]
     else:
         offer: OfferDoc = query  # type: ignore[assignment]
-        wanted = offer.delivery_languages or ((offer.language,) if offer.language else ())
+        wanted = offer.delivered_in
     return column.any_of(column.mask(wanted), rows).astype(np.float32)
+
+
+def delivery_ok(query: ListingDoc, target: Collection, is_need: bool, rows=None) -> np.ndarray:
+    """The offer can be delivered in a language the seeker asked for.
+
+    True where the seeker named no delivery language, or the offer's languages are unknown:
+    only a known conflict ("asked for English, delivered in Chinese only") counts against it.
+    """
+    rows = slice(0, target.size) if rows is None else rows
+    size = len(target.alive[rows])
+    if is_need:
+        wanted = query.requested_languages  # type: ignore[union-attr]
+        if not wanted:
+            return np.ones(size, dtype=bool)
+        column = target.facets["languages"]
+        return column.is_empty(rows) | column.any_of(column.mask(wanted), rows)
+    offer: OfferDoc = query  # type: ignore[assignment]
+    delivered = offer.delivered_in
+    if not delivered:
+        return np.ones(size, dtype=bool)
+    column = target.facets["requested_languages"]
+    return column.is_empty(rows) | column.any_of(column.mask(delivered), rows)
 
 
 def eligibility(query: ListingDoc, target: Collection, is_need: bool, rows=None) -> np.ndarray:

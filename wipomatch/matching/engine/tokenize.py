@@ -27,6 +27,7 @@ from typing import NamedTuple
 __all__ = [
     "Token",
     "clear_cache",
+    "common_term",
     "normalize_arabic",
     "prepare",
     "stem",
@@ -142,6 +143,51 @@ _STOPWORDS_RAW = {
         و ب ل ف""",
     "zh": """的 了 和 与 及 在 是 我们 我 你 他 她 它 其 这 那 等 为 对 将 有 个 并 也 或 于 以
         中 之 而 被 把 让 从 向 到 及其 以及 一个 一些 这些 那些 目前 进行""",
+}
+
+
+# Very common words that are not function words: they count (a little) for BM25, but a
+# suggestion is not explained by both listings saying "year", "new" or "需要". Written as they
+# appear in text; compared as index terms. Phrases containing them can still be shown.
+_COMMON_RAW = {
+    "en": """able across again ago already among another around available based become best
+        better currently day days different each early easy end especially etc even every
+        example first following four full general get give given go good great help high
+        however include includes including interested interest just know large last least
+        less like local long look looking low made main make making many may month months
+        much need needed new next now number offer offered offering often one only other
+        others out own part particular people period place plan possible present provide
+        provided provides providing put real recent recently related relevant request
+        requested required requires second see seek seeking several short since small
+        specific start still support take three time times today together two use used
+        using want wants way ways week weeks well whole wish without work working year
+        years yet also country countries developing six five seven eight nine ten twenty
+        hundred dozen""",
+    "fr": """afin ainsi annee annees autre autres avoir besoin bien cadre chaque cours deux
+        deja demande depuis dernier derniere differents donc egalement encore ensemble
+        etat etre exemple faire fait fois general grand grande jour jours leurs mois moins
+        nombre nouveau nouvelle nouveaux nouvelles offre offrons partie pays peut peuvent
+        plusieurs possible premier premiere prochain propose proposons quelques semaine
+        semaines souhaitons soutien temps tous tout toute toutes travail trois type utiliser
+        veut voulons cinq six sept huit neuf dix vingt cent""",
+    "es": """ademas ano anos antes apoyo bien buscamos cada caso dia dias dos durante ejemplo
+        forma general gran hacer hasta mes meses mismo momento mucho nueva nuevas nuevo
+        nuevos numero ofrece ofrecemos otra otras otro otros pais parte poder primer
+        primera primero proximo puede pueden queremos semana semanas ser solo tiempo todas
+        todo todos trabajo tres tipo usar vez necesitamos necesita cinco seis siete ocho
+        nueve diez veinte cien paises""",
+    "ru": """более весь вся всё время год года годы году дней день два две других другие
+        другой первый первая первые новый новая новые новых нам нужно нужна нужен нужны
+        очень один одна одно помощь поддержка хотим хотели можем может могут неделя недели
+        месяц месяца месяцев несколько своих свой своя также три часть число работа работы
+        сейчас рамках течение пять шесть семь восемь девять десять двадцать стран страны""",
+    "ar": """سنة سنوات عام أعوام العام شهر أشهر أسبوع أسابيع يوم أيام جديد جديدة أول الأول الأولى
+        ثاني بعض عدة عدد كثير جدا أيضا ايضا نريد نرغب نحتاج نود يمكن يمكننا نقدم نقدمه تقديم دعم
+        مساعدة عمل العمل خلال إطار اطار مثل أخرى آخر غير فقط حاليا حالي""",
+    "zh": """需要 希望 提供 支持 帮助 进行 开展 相关 方面 工作 问题 情况 主要 已经 可以 能够
+        通过 包括 以及 其他 新 年 月 周 日 第一 首先 目前 每年 今年 明年 两 三 一 我国 国家
+        项目 计划 方式 时间 内容 具体 有关 重要 更多 很多 许多 不同 各种 经验 能力 面向 机构
+        服务 发展中国 发展中国家 国家 四 五 六 七 八 九 十""",
 }
 
 
@@ -265,6 +311,25 @@ def _word_term(word: str) -> str:
         return ""
     term = stem(word)
     return "" if term in stopwords else term
+
+
+@lru_cache(maxsize=1)
+def _common_terms() -> frozenset[str]:
+    found: set[str] = set()
+    for language, raw in _COMMON_RAW.items():
+        for word in raw.split():
+            if language == "zh":
+                found.add(word)
+            else:
+                term = _word_term(word)
+                if term:
+                    found.add(term)
+    return frozenset(found)
+
+
+def common_term(term: str) -> bool:
+    """A very common word (index term) that says nothing about a listing's subject."""
+    return term in _common_terms() or term in _stopwords()
 
 
 def tokenize(text: str) -> tuple[Token, ...]:

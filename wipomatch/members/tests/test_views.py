@@ -718,6 +718,7 @@ def test_registering_from_an_invitation_comes_back_to_it(login, settings, on_com
         response = client.post(
             f"{reverse('account_signup')}?next={url}",
             {
+                "full_name": "New Comer",
                 "email": "newcomer@example.org",
                 "password1": "a-long-enough-password-2026",
                 "password2": "a-long-enough-password-2026",

@@ -45,3 +45,37 @@ def bootstrap(field):
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{field.auto_id}-errors"
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def can_publish_listings(user) -> bool:
+    """Whether to show "Publish a need / an offer": members of an organisation, not staff and
+    not applicants still waiting (they would reach a 403)."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "is_facilitator", False):
+        return False
+    cached = getattr(user, "_can_publish_listings", None)
+    if cached is None:
+        from wipomatch.listings.permissions import active_membership
+
+        cached = active_membership(user) is not None
+        user._can_publish_listings = cached
+    return cached
+
+
+@register.simple_tag
+def published_listings_of(organisation) -> dict:
+    """An organisation's published needs and offers, for its profile page (members' template;
+    web is the layer that may read both members and listings)."""
+    from wipomatch.listings.models import Kind, Status
+    from wipomatch.listings.selectors import listing_card_queryset, mark_text_language
+
+    rows = list(
+        listing_card_queryset()
+        .filter(organisation=organisation, status=Status.PUBLISHED)
+        .order_by("-published_at", "-pk")
+    )
+    mark_text_language(rows)
+    return {
+        "needs": [x for x in rows if x.kind == Kind.NEED],
+        "offers": [x for x in rows if x.kind == Kind.OFFER],
+    }
