@@ -12,6 +12,7 @@ from wipomatch.core.audit import audit_trail_for
 from wipomatch.core.permissions import is_facilitator
 from wipomatch.listings.models import Kind, Listing, Status
 from wipomatch.members.models import Organisation
+from wipomatch.reference.models import VocabularyTerm
 
 from . import permissions as perms
 from .models import (
@@ -113,7 +114,7 @@ def case_board(user, filters: BoardFilters) -> QuerySet[MatchCase]:
     if f.state:
         qs = qs.filter(state=f.state)
     if f.theme:
-        listings = Listing.objects.with_term("theme", f.theme).values("pk")
+        listings = Listing.objects.with_term(VocabularyTerm.Kind.THEME, f.theme).values("pk")
         qs = qs.filter(Q(need__in=listings) | Q(offer__in=listings))
     org_q = {}
     if f.country:

@@ -24,6 +24,9 @@ from wipomatch.listings.selectors import listing_browse_queryset, order_listings
 from wipomatch.members.forms import DirectoryFilterForm
 from wipomatch.members.selectors import organisation_directory
 from wipomatch.reference.models import VocabularyTerm
+from wipomatch.stories.forms import StoryBrowseForm
+from wipomatch.stories.models import Story
+from wipomatch.stories.selectors import story_search
 
 from .selectors import Breakdown, Period, metrics_for
 
@@ -290,6 +293,54 @@ def initiatives_table(params) -> Table:
     return Table("initiatives", headers, rows())
 
 
+def stories_table(params) -> Table:
+    """Published stories as the stories list shows them for the same query string: one row per
+    story, in the reader's language when that version is published (ranked as the list when a
+    text query is given, at most MAX_SEARCH_ROWS)."""
+    filters = StoryBrowseForm(params).filters()
+    result = story_search(filters=filters, page=1, page_size=MAX_SEARCH_ROWS, with_facets=False)
+    goals: dict[int, list[int]] = {}
+    for story_id, number in (
+        Story.sdg_goals.through.objects.filter(story_id__in=[s.pk for s in result.items])
+        .order_by("sdggoal__number")
+        .values_list("story_id", "sdggoal__number")
+    ):
+        goals.setdefault(story_id, []).append(number)
+
+    def rows() -> Iterator[list]:
+        for story in result.items:
+            yield [
+                story.pk,
+                story.title,
+                story.summary,
+                story.get_kind_display(),
+                story.language,
+                story.other_languages,
+                story.organisation.name,
+                [t.display_label for t in story.themes],
+                [t.display_label for t in story.ip_areas],
+                goals.get(story.pk, []),
+                [c.iso2 for c in story.countries.all()],
+                story.published_at,
+            ]
+
+    headers = [
+        _("ID"),
+        _("Title"),
+        _("Summary"),
+        _("Kind of story"),
+        _("Language"),
+        _("Other languages"),
+        _("Organisation"),
+        _("Themes"),
+        _("IP areas"),
+        _("Sustainable Development Goals"),
+        _("Countries"),
+        _("Published"),
+    ]
+    return Table("stories", headers, rows())
+
+
 def _flag(params, name: str) -> bool:
     return (params.get(name) or "").lower() in ("1", "on", "true", "yes")
 
@@ -396,6 +447,7 @@ DATASETS: dict[str, Callable] = {
     "offers": lambda request, **kw: listings_table(Kind.OFFER, request.GET),
     "organisations": lambda request, **kw: organisations_table(request.GET),
     "initiatives": lambda request, **kw: initiatives_table(request.GET),
+    "stories": lambda request, **kw: stories_table(request.GET),
     "cases": lambda request, facilitator=False, **kw: cases_table(
         request.GET, facilitator=facilitator, user=request.user
     ),

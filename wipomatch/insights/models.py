@@ -9,8 +9,8 @@ from wipomatch.core.models import TimeStampedModel
 
 class Report(TimeStampedModel):
     """A periodic report of the platform's South-South and triangular work, built in the
-    background. Files live under MEDIA_ROOT/reports/<id>/ and are downloaded through a view
-    that checks the reader is a facilitator."""
+    background. Files live under MEDIA_ROOT/reports/<id>-<secret>/ and are downloaded through a
+    view that checks the reader is a facilitator."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")

@@ -60,8 +60,11 @@ def report_request(*, user, period: Period, language: str, formats: list[str]):
 
 
 def report_build(*, report_id: int):
-    """Build a requested report into MEDIA_ROOT/reports/<id>/, recording progress; idempotent
-    (a report already built or being built is left alone)."""
+    """Build a requested report into MEDIA_ROOT/reports/<id>-<secret>/, recording progress;
+    idempotent (a report already built or being built is left alone). The web server serves
+    MEDIA_ROOT to anyone, so the folder name carries a secret: only the facilitators' download
+    view, which reads the path from the report, leads to the files."""
+    import secrets
     from pathlib import Path
 
     from django.utils import timezone
@@ -85,7 +88,7 @@ def report_build(*, report_id: int):
             period=Period(report.period_start, report.period_end),
             language=report.language,
             formats=tuple(report.formats),
-            output_dir=root / "reports" / str(report.pk),
+            output_dir=root / "reports" / f"{report.pk}-{secrets.token_hex(16)}",
             progress=progress,
         )
     except Exception as error:  # recorded on the report page, and logged for the team

@@ -15,6 +15,8 @@ from django.db.models import Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from wipomatch.stories.selectors import stories_published_between
+
 from .measures import CaseRecord, InitiativeRecord
 
 
@@ -31,10 +33,6 @@ def match_case_model():
 
 def initiative_model():
     return _model("cooperation", "Initiative")
-
-
-def story_model():
-    return _model("stories", "Story")
 
 
 # --- Cases -----------------------------------------------------------------------------------
@@ -319,24 +317,12 @@ def initiative_rows(initiatives: list[InitiativeRecord]) -> list[dict]:
 
 
 def selected_stories(period, *, limit: int = 6) -> list[dict]:
-    """Published stories of the period for the report: title, summary, language."""
-    Story = story_model()
-    if Story is None:
-        return []
+    """Published stories of the period for the report (one per story, in the active language
+    when it has that version): title, summary, language."""
     first, after = period.bounds()
-    qs = Story.objects.all()
-    field_names = {f.name for f in Story._meta.get_fields()}
-    if "status" in field_names:
-        qs = qs.filter(status="published")
-    date_field = "published_at" if "published_at" in field_names else "created_at"
-    qs = qs.filter(**{f"{date_field}__gte": first, f"{date_field}__lt": after})
     return [
-        {
-            "title": story.title,
-            "summary": getattr(story, "summary", ""),
-            "language": getattr(story, "language", ""),
-        }
-        for story in qs.order_by(f"-{date_field}")[:limit]
+        {"title": story.title, "summary": story.summary, "language": story.language}
+        for story in stories_published_between(first, after, limit=limit)
     ]
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 30_000_000  # a 30-megapixel camera picture passes, a 50-megapixel one does not
@@ -45,6 +45,19 @@ def _too_large_message() -> str:
     ) % {"megapixels": MAX_PIXELS // 1_000_000}
 
 
+def _load_complete(image: Image.Image) -> None:
+    """Decode the whole picture, failing on a truncated file. WeasyPrint (the insights report's
+    PDF) sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when imported, which would let a
+    damaged upload through as a half-grey picture: it is switched off for this load and put
+    back as it was."""
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def clean_image(upload) -> CleanImage:
     """Check an uploaded file and return it re-encoded; ValidationError with a clear message."""
     size = getattr(upload, "size", None)
@@ -73,7 +86,7 @@ def clean_image(upload) -> CleanImage:
             if width * height > MAX_PIXELS:
                 raise ValidationError(_too_large_message(), code="pixels")
             image = Image.open(io.BytesIO(data))
-            image.load()
+            _load_complete(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(_too_large_message(), code="pixels") from None
     except UnidentifiedImageError:

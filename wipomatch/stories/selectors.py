@@ -377,6 +377,15 @@ def _published_items(qs: QuerySet[Story], limit: int) -> list[Story]:
     return cards(ids)
 
 
+def stories_published_between(start, end, *, limit: int = 6) -> list[Story]:
+    """Published stories whose version was published in [start, end), newest first, one item
+    per story in the reader's language when that version is among them (the report's
+    "Selected stories")."""
+    return _published_items(
+        Story.objects.published().filter(published_at__gte=start, published_at__lt=end), limit
+    )
+
+
 def stories_for_theme(slug: str, *, limit: int = 6) -> list[Story]:
     return _published_items(
         apply_story_filters(Story.objects.published(), StoryFilters(theme=[slug])), limit
