@@ -8,7 +8,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from wipomatch.web.sitemaps import SITEMAPS, robots_txt
-from wipomatch.web.views import healthz
+from wipomatch.web.views import favicon, healthz
 
 # Staff sign in through allauth, so the admin cannot bypass two-factor authentication.
 admin.site.login = secure_admin_login(admin.site.login)
