@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
 from rest_framework.exceptions import ValidationError
@@ -111,8 +111,11 @@ def _listing(pk: int, kind: str, field: str, user) -> Listing:
     return listing
 
 
-class MatchListView(ThrottledLocalisedAPIMixin, APIView):
+class MatchListView(ThrottledLocalisedAPIMixin, generics.GenericAPIView):
+    # A generic view, so that the schema describes the paginated envelope the list returns.
     permission_classes = [IsAuthenticated]
+    pagination_class = StandardPagination
+    serializer_class = MatchCaseSerializer
 
     @extend_schema(
         parameters=[
@@ -144,10 +147,9 @@ class MatchListView(ThrottledLocalisedAPIMixin, APIView):
                     }
                 )
             qs = qs.filter(state=state)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
+        page = self.paginate_queryset(qs)
         data = MatchCaseSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
+        return self.get_paginated_response(data)
 
     @extend_schema(
         request=MatchCaseCreateSerializer,
