@@ -162,7 +162,7 @@ def initiative_queryset(period, breakdown):
     if Initiative is None:
         return None
     first, after = period.bounds()
-    qs = Initiative.objects.published().filter(created_at__gte=first, created_at__lt=after)
+    qs = Initiative.objects.public().filter(created_at__gte=first, created_at__lt=after)
     if breakdown.theme:
         qs = qs.filter(themes__slug=breakdown.theme)
     if breakdown.modality:
@@ -326,7 +326,9 @@ def selected_stories(period, *, limit: int = 6) -> list[dict]:
     first, after = period.bounds()
     qs = Story.objects.all()
     field_names = {f.name for f in Story._meta.get_fields()}
-    if "status" in field_names:
+    if hasattr(qs, "public"):
+        qs = qs.public()
+    elif "status" in field_names:
         qs = qs.filter(status="published")
     date_field = "published_at" if "published_at" in field_names else "created_at"
     qs = qs.filter(**{f"{date_field}__gte": first, f"{date_field}__lt": after})

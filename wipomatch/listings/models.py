@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from wipomatch.core.models import TimeStampedModel
+from wipomatch.members.models import good_standing_q
 from wipomatch.reference.models import VocabularyTerm
 
 # ISO 639-1 codes, as in the matching benchmark; the UI calls Chinese "zh-hans".
@@ -67,7 +68,15 @@ class ListingQuerySet(models.QuerySet):
         return self.filter(kind=Kind.OFFER)
 
     def published(self):
+        """Published, whatever the standing of the organisation: NOT what the public sees."""
         return self.filter(status=Status.PUBLISHED)
+
+    def public(self):
+        """What everyone may see, on every surface (pages, API, search and facets, suggestions,
+        feeds, sitemap, exports, hubs): published listings of organisations in good standing
+        (`members.models.good_standing_q`). Suspension rewrites no status, so reinstating
+        brings back exactly what was published."""
+        return self.filter(good_standing_q("organisation__"), status=Status.PUBLISHED)
 
     def with_term(self, kind: str, slug: str):
         return self.filter(
@@ -206,6 +215,11 @@ class Listing(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def is_public(self) -> bool:
+        """`ListingQuerySet.public` for one listing."""
+        return self.is_published and self.organisation.in_good_standing
 
     def _slugs(self, kind: str) -> list[str]:
         # Uses the prefetched terms when the selector prefetched them.

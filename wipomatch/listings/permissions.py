@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wipomatch.core.permissions import is_facilitator
 from wipomatch.members.models import Membership, Organisation
+from wipomatch.members.permissions import STANDING_REFUSAL, organisation_in_good_standing
 
 from .models import EDITABLE_STATUSES, Listing, Status
 
@@ -55,8 +56,9 @@ def can_edit_listing(user, listing: Listing) -> bool:
 
 
 def can_see_listing(user, listing: Listing) -> bool:
-    """Published listings are public (summary) ; others only for their organisation and staff."""
-    if listing.status == Status.PUBLISHED:
+    """Published listings of organisations in good standing are public (summary); others only
+    for their organisation and staff."""
+    if listing.is_public:
         return True
     return can_edit_listing(user, listing)
 
@@ -83,6 +85,9 @@ def listing_allowed_actions(
         editor = facilitator or listing.organisation_id in organisation_ids
     status = listing.status
     under_review = status == Status.SUBMITTED
+    if not facilitator and not organisation_in_good_standing(listing.organisation):
+        # A suspended (or withdrawn) organisation's members can change nothing.
+        editor = False
     return {
         "edit": editor and (status in EDITABLE_STATUSES or facilitator),
         "submit": editor and status in (Status.DRAFT, Status.CHANGES_REQUESTED),
@@ -102,6 +107,8 @@ def require_listing_action(user, listing: Listing, action: str, refusal) -> None
         return
     if not can_edit_listing(user, listing):
         raise PermissionDenied
+    if not organisation_in_good_standing(listing.organisation):
+        raise PermissionDenied(STANDING_REFUSAL)
     raise ValidationError(refusal)
 
 

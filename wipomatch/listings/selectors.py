@@ -34,8 +34,9 @@ def apply_browse_filters(qs: QuerySet[Listing], f: BrowseFilters) -> QuerySet[Li
 
 
 def listing_browse_queryset(*, kind: str, filters: BrowseFilters) -> QuerySet[Listing]:
-    """Published listings of one kind matching the filters (text search excluded)."""
-    qs = Listing.objects.filter(kind=kind, status=Status.PUBLISHED)
+    """Public listings (`ListingQuerySet.public`) of one kind matching the filters (text search
+    excluded): what search, facets, the API and the theme and country pages read."""
+    qs = Listing.objects.public().filter(kind=kind)
     return apply_browse_filters(qs, filters)
 
 
@@ -92,7 +93,11 @@ def listings_for_review() -> QuerySet[Listing]:
 
 
 def counts_by_kind(qs: QuerySet[Listing]) -> dict[str, int]:
-    rows = qs.filter(status=Status.PUBLISHED).values("kind").annotate(n=Count("pk"))
+    rows = (
+        qs.filter(pk__in=Listing.objects.public().values("pk"))
+        .values("kind")
+        .annotate(n=Count("pk"))
+    )
     counts = {Kind.NEED.value: 0, Kind.OFFER.value: 0}
     counts.update({r["kind"]: r["n"] for r in rows})
     return counts

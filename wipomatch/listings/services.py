@@ -25,7 +25,13 @@ from wipomatch.members.selectors import facilitator_contacts, focal_point_emails
 from wipomatch.reference.models import Country
 
 from .models import ClosedReason, Kind, Listing, ListingTerm, Status
-from .permissions import can_create_listing_for, can_edit_listing, require_listing_action
+from .permissions import (
+    STANDING_REFUSAL,
+    can_create_listing_for,
+    can_edit_listing,
+    organisation_in_good_standing,
+    require_listing_action,
+)
 from .signals import send_listing_changed
 from .validation import CleanListing, ListingData, validate_listing
 
@@ -118,6 +124,8 @@ def listing_create(
     if kind not in Kind.values:
         raise ValidationError({"kind": _("Choose need or offer.")})
     if not can_create_listing_for(user, organisation):
+        if not organisation_in_good_standing(organisation):
+            raise PermissionDenied(STANDING_REFUSAL)
         raise PermissionDenied
     clean = validate_listing(kind, data)
     listing = Listing(kind=kind, organisation=organisation, created_by=user)
