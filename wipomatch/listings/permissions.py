@@ -8,7 +8,7 @@ from wipomatch.core.permissions import is_facilitator
 from wipomatch.members.models import Membership, Organisation
 from wipomatch.members.permissions import STANDING_REFUSAL, organisation_in_good_standing
 
-from .models import EDITABLE_STATUSES, Listing, Status
+from .models import EDITABLE_STATUSES, Listing, ListingRevision, RevisionStatus, Status
 
 # Every action of the lifecycle policy, as `listing_allowed_actions` names them.
 LISTING_ACTIONS = (
@@ -97,6 +97,22 @@ def listing_allowed_actions(
         "publish": facilitator and under_review,
         "request_changes": facilitator and under_review,
         "reject": facilitator and status in (Status.SUBMITTED, Status.CHANGES_REQUESTED),
+    }
+
+
+def revision_allowed_actions(user, revision: ListingRevision) -> dict[str, bool]:
+    """What the user may do with a revision: facilitators accept or reject a pending one; the
+    listing's organisation (in good standing) may withdraw it."""
+    pending = revision.status == RevisionStatus.PENDING
+    facilitator = is_facilitator(user)
+    owner = can_edit_listing(user, revision.listing) and organisation_in_good_standing(
+        revision.listing.organisation
+    )
+    return {
+        "view": facilitator or can_edit_listing(user, revision.listing),
+        "accept": facilitator and pending,
+        "reject": facilitator and pending,
+        "withdraw": owner and pending,
     }
 
 

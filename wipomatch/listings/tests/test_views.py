@@ -603,9 +603,13 @@ def test_editing_shows_the_stored_values_and_keeps_a_published_listing_published
     response = client.post(url, _need_post(title="Examiner training, 2027", action="save"))
     assert response.status_code == 302
     published_need.refresh_from_db()
-    assert published_need.title == "Examiner training, 2027"
+    # The change waits for a facilitator; the published version stays as it was.
+    assert published_need.title == "Examiner training"
     assert published_need.status == Status.PUBLISHED
-    assert audit_trail_for(published_need).order_by("-id").first().action == "edited"
+    assert audit_trail_for(published_need).order_by("-id").first().action == "revision_proposed"
+    page = client.get(published_need.get_absolute_url()).content.decode()
+    assert "Changes awaiting review" in page
+    assert client.get(url).context["form"]["title"].value() == "Examiner training, 2027"
 
 
 def test_editing_a_draft_and_submitting_it(org, member):
