@@ -327,6 +327,7 @@ def test_the_owner_page_hides_the_buttons(client, world):
     response = client.get(world["need"].get_absolute_url())
     assert response.status_code == 200  # its own members still see it
     assert edit_url not in response.content.decode()
+    assert "is not in good standing" in response.content.decode()
 
 
 def test_no_new_interest_towards_a_suspended_organisation(client, world):
