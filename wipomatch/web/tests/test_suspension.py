@@ -342,3 +342,27 @@ def test_no_new_interest_towards_a_suspended_organisation(client, world):
     client.force_login(world["other_member"])
     url = reverse("brokering:express_interest", args=["need", world["need"].pk])
     assert client.get(url).status_code == 404
+
+
+def test_open_cases_stay_visible_to_facilitators_and_move_no_further(world):
+    from wipomatch.brokering import permissions as case_perms
+
+    # The suspended organisation's member had asked; the other side has yet to answer.
+    case = brokering_services.match_express_interest(
+        user=world["member"],
+        need=Listing.objects.get(pk=world["need"].pk),
+        offer=Listing.objects.get(pk=world["offer"].pk),
+        message="Could you help us with this?",
+    )
+    model = type(case)
+    answering = world["other_member"]
+    assert case_perms.ACCEPT in case_perms.case_allowed_actions(answering, case)
+    suspend(world)
+    case = model.objects.get(pk=case.pk)
+    # no contact is released towards a suspended organisation; declining stays possible
+    assert case_perms.ACCEPT not in case_perms.case_allowed_actions(answering, case)
+    assert case_perms.DECLINE in case_perms.case_allowed_actions(answering, case)
+    assert case_perms.VIEW in case_perms.case_allowed_actions(world["facilitator"], case)
+    reinstate(world)
+    case = model.objects.get(pk=case.pk)
+    assert case_perms.ACCEPT in case_perms.case_allowed_actions(answering, case)
