@@ -114,9 +114,9 @@ def case_allowed_actions(user, case: MatchCase) -> set[str]:
         actions.add(DECLINE)
         # No case moves towards contact while either organisation is suspended (or withdrawn);
         # facilitators still see and follow the case.
-        if organisation_in_good_standing(case.need.organisation) and organisation_in_good_standing(
-            case.offer.organisation
-        ):
+        if organisation_in_good_standing(
+            case.requesting_organisation
+        ) and organisation_in_good_standing(case.receiving_organisation):
             actions.add(ACCEPT)
     if state == CaseState.INTEREST and "requesting" in sides:
         actions.add(WITHDRAW)
