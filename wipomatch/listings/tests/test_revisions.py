@@ -301,3 +301,16 @@ def test_api_patch_of_a_small_field_applies_at_once(team):
     assert response.status_code == 200
     assert response.json()["end_date"] == end
     assert response.json()["pending_revision"] is None
+
+
+def test_revisions_are_read_only_in_the_admin(client, team):
+    from wipomatch.members.tests.factories import AdminFactory
+
+    admin_client = client
+    admin_client.force_login(AdminFactory())
+    _edit(team, title=NEW_TITLE)
+    revision = services.pending_revision_of(team["offer"])
+    assert admin_client.get(reverse("admin:listings_listingrevision_changelist")).status_code == 200
+    url = reverse("admin:listings_listingrevision_change", args=[revision.pk])
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.get(reverse("admin:listings_listingrevision_add")).status_code == 403
