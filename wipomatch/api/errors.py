@@ -1,5 +1,6 @@
 """API errors: Django's ValidationError and bad input become 400s with a clear message."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -16,6 +17,10 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError({"detail": [_("A number in the request is too large.")]})
     elif isinstance(exc, RecursionError):
         exc = exceptions.ParseError(_("The request is nested too deeply."))
+    elif isinstance(exc, DjangoPermissionDenied) and exc.args and str(exc):
+        # A service's refusal with its reason (e.g. the organisation is suspended): a 403 that
+        # says why; DRF's own conversion would drop the message.
+        exc = exceptions.PermissionDenied(str(exc))
     elif isinstance(exc, Http404):
         # `get_object_or_404` says "No Organisation matches the given query." in English only;
         # DRF's own "Not found." is translated into the language of the response.

@@ -6,6 +6,7 @@ row they have locked, so a page rendered a second ago never authorises a stale t
 
 from wipomatch.core.permissions import is_facilitator
 from wipomatch.members.models import Membership, Organisation
+from wipomatch.members.permissions import organisation_in_good_standing
 
 from .models import (
     AWAITING_ANSWER_STATES,
@@ -110,7 +111,13 @@ def case_allowed_actions(user, case: MatchCase) -> set[str]:
     state = case.state
     answering = sides & _sides_still_to_answer(case)
     if answering:
-        actions |= {ACCEPT, DECLINE}
+        actions.add(DECLINE)
+        # No case moves towards contact while either organisation is suspended (or withdrawn);
+        # facilitators still see and follow the case.
+        if organisation_in_good_standing(
+            case.requesting_organisation
+        ) and organisation_in_good_standing(case.receiving_organisation):
+            actions.add(ACCEPT)
     if state == CaseState.INTEREST and "requesting" in sides:
         actions.add(WITHDRAW)
     if state == CaseState.PROPOSED and facilitator:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from wipomatch.core.audit import audit_trail_for
 from wipomatch.core.permissions import is_facilitator
-from wipomatch.listings.models import Kind, Listing, Status
+from wipomatch.listings.models import Kind, Listing
 from wipomatch.members.models import Organisation
 from wipomatch.reference.models import VocabularyTerm
 
@@ -204,7 +204,8 @@ def own_listings_for(user, other: Listing) -> list[Listing]:
         return []
     kind = Kind.NEED if other.kind == Kind.OFFER else Kind.OFFER
     mine = list(
-        Listing.objects.filter(organisation_id__in=org_ids, kind=kind, status=Status.PUBLISHED)
+        Listing.objects.public()
+        .filter(organisation_id__in=org_ids, kind=kind)
         .select_related("organisation")
         .order_by("-published_at", "-id")[:200]
     )

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_noop
 from wipomatch.core.audit import audit_record
 from wipomatch.core.permissions import is_facilitator, require_facilitator
 from wipomatch.core.text import clean_plain_text
-from wipomatch.listings.models import Kind, Listing, Status
+from wipomatch.listings.models import Kind, Listing
 from wipomatch.members.models import Organisation
 from wipomatch.messaging.services import conversation_open
 
@@ -177,9 +177,9 @@ def _check_pair(need: Listing, offer: Listing) -> None:
         raise ValidationError({"need": _("The need must be a need, not an offer.")})
     if offer.kind != Kind.OFFER:
         raise ValidationError({"offer": _("The offer must be an offer, not a need.")})
-    if need.status != Status.PUBLISHED:
+    if not need.is_public:
         raise ValidationError({"need": _("The need is not published.")})
-    if offer.status != Status.PUBLISHED:
+    if not offer.is_public:
         raise ValidationError({"offer": _("The offer is not published.")})
     if need.organisation_id == offer.organisation_id:
         raise ValidationError(_("The need and the offer belong to the same organisation."))

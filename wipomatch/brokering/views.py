@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from wipomatch.core.audit import audit_record
 from wipomatch.core.forms import apply_service_errors
 from wipomatch.core.permissions import require_facilitator
-from wipomatch.listings.models import Kind, Listing, Status
+from wipomatch.listings.models import Kind, Listing
 from wipomatch.listings.permissions import can_see_listing
 from wipomatch.members.forms import organisation_type_choices, region_choices, theme_choices
 from wipomatch.messaging.forms import MessageForm
@@ -59,7 +59,8 @@ def express_interest(request, kind: str, pk: int):
         raise Http404
     other = (
         Listing.objects.select_related("organisation", "organisation__country")
-        .filter(pk=pk, kind=kind, status=Status.PUBLISHED)
+        .public()
+        .filter(pk=pk, kind=kind)
         .first()
     )
     if other is None or not can_see_listing(request.user, other):

@@ -64,7 +64,7 @@ def iati_identifier(initiative: Initiative) -> str:
 def export_queryset():
     accepted = ProgressReport.State.ACCEPTED
     return (
-        Initiative.objects.published()
+        Initiative.objects.public()
         .order_by("pk")
         .prefetch_related(
             "sdg_goals",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from wipomatch.core.models import TimeStampedModel
+from wipomatch.members.models import good_standing_q
 
 from . import modality as rule
 
@@ -98,7 +99,17 @@ class OrganisationType(models.TextChoices):
 
 class InitiativeQuerySet(models.QuerySet):
     def published(self):
+        """Published, whatever the standing of the organisation: NOT what the public sees."""
         return self.filter(review_status=ReviewStatus.PUBLISHED)
+
+    def public(self):
+        """What everyone may see on every surface (pages, API, IATI, sitemap, stories, exports):
+        published initiatives whose responsible organisation (if any) is in good standing
+        (`members.models.good_standing_q`; reinstating brings them back as they were)."""
+        return self.filter(
+            Q(organisation__isnull=True) | good_standing_q("organisation__"),
+            review_status=ReviewStatus.PUBLISHED,
+        )
 
 
 class Initiative(TimeStampedModel):
@@ -265,6 +276,15 @@ class Initiative(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.review_status == ReviewStatus.PUBLISHED
+
+    @property
+    def owner_in_good_standing(self) -> bool:
+        return self.organisation_id is None or self.organisation.in_good_standing
+
+    @property
+    def is_public(self) -> bool:
+        """`InitiativeQuerySet.public` for one initiative."""
+        return self.is_published and self.owner_in_good_standing
 
     @property
     def modality_overridden(self) -> bool:

@@ -64,9 +64,13 @@ def initiative_allowed_actions(user, initiative: Initiative) -> set[str]:
     staff = is_facilitator(user)
     member = is_initiative_member(user, initiative)
     actions: set[str] = set()
-    if initiative.is_published or staff or member:
+    if initiative.is_public or staff or member:
         actions.add(VIEW)
     if not (staff or member):
+        return actions
+    if not staff and not initiative.owner_in_good_standing:
+        # Its responsible organisation is suspended (or withdrawn): nobody but facilitators
+        # changes it until it is reinstated.
         return actions
     status = initiative.review_status
     if status in EDITABLE_REVIEW_STATUSES:

@@ -106,11 +106,11 @@ def initiative_list_visible_to(user) -> QuerySet[Initiative]:
         return qs
     orgs = _member_org_ids(user)
     if not orgs:
-        return qs.published()
+        return qs.public()
     mine = Q(organisation_id__in=orgs) | Q(
         pk__in=Party.objects.filter(organisation_id__in=orgs).values("initiative_id")
     )
-    return qs.filter(Q(review_status=ReviewStatus.PUBLISHED) | mine)
+    return qs.filter(Q(pk__in=Initiative.objects.public().values("pk")) | mine)
 
 
 def initiatives_of_user(user) -> QuerySet[Initiative]:
@@ -238,7 +238,7 @@ def initiative_filter(qs: QuerySet[Initiative], f: InitiativeFilters) -> QuerySe
 
 
 def public_initiatives(f: InitiativeFilters | None = None) -> QuerySet[Initiative]:
-    qs = Initiative.objects.published()
+    qs = Initiative.objects.public()
     if f is not None:
         qs = initiative_filter(qs, f)
     return qs
@@ -260,7 +260,7 @@ def overdue_initiatives() -> QuerySet[Initiative]:
     """Published initiatives whose report is overdue or that are flagged inactive."""
     today = timezone.localdate()
     return (
-        Initiative.objects.published()
+        Initiative.objects.public()
         .filter(Q(overdue_since__isnull=False) | Q(inactive=True) | Q(next_report_due__lt=today))
         .select_related("organisation")
         .order_by("overdue_since", "next_report_due")

@@ -24,6 +24,7 @@ from wipomatch.core.mail import email_after_commit
 from wipomatch.core.permissions import is_facilitator, require_facilitator
 from wipomatch.core.text import clean_plain_text
 from wipomatch.members.models import Membership, Organisation
+from wipomatch.members.permissions import STANDING_REFUSAL, membership_of
 from wipomatch.members.selectors import facilitator_contacts
 from wipomatch.reference.models import (
     Country,
@@ -478,6 +479,12 @@ def initiative_create(
 
 def _require(actor, initiative: Initiative, action: str) -> None:
     actions = perms.initiative_allowed_actions(actor, initiative)
+    if (
+        action not in actions
+        and not initiative.owner_in_good_standing
+        and membership_of(actor, initiative.organisation) is not None
+    ):
+        raise PermissionDenied(STANDING_REFUSAL)
     if perms.VIEW not in actions:
         raise PermissionDenied
     if action not in actions:

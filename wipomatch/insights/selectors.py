@@ -21,7 +21,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wipomatch.listings.models import Kind, Listing, ListingTerm, Status
+from wipomatch.listings.models import Kind, Listing, ListingTerm
 from wipomatch.matching.models import Dismissal, Suggestion
 from wipomatch.members.models import Organisation
 from wipomatch.reference.models import Country, Region, VocabularyTerm
@@ -190,11 +190,10 @@ def organisations_in_scope(breakdown: Breakdown) -> dict[int, OrgRecord]:
 
 
 def published_listings(period: Period, breakdown: Breakdown, org_ids=None):
-    """Listings the public API shows (status published) first published within the period."""
+    """Listings the public API shows (`Listing.objects.public`) first published within the
+    period."""
     first, after = period.bounds()
-    qs = Listing.objects.filter(
-        status=Status.PUBLISHED, published_at__gte=first, published_at__lt=after
-    )
+    qs = Listing.objects.public().filter(published_at__gte=first, published_at__lt=after)
     if org_ids is not None:
         qs = qs.filter(organisation_id__in=org_ids)
     for param, vocab in (
@@ -278,8 +277,8 @@ def _suggestion_figures(listings_qs) -> tuple[int, int, int]:
     ids = listings_qs.values("pk")
     pairs = Suggestion.objects.filter(
         Q(need_id__in=ids) | Q(offer_id__in=ids),
-        need__status=Status.PUBLISHED,
-        offer__status=Status.PUBLISHED,
+        need__in=Listing.objects.public(),
+        offer__in=Listing.objects.public(),
     ).filter(Q(need_rank__isnull=False) | Q(offer_rank__isnull=False))
     dismissed = Dismissal.objects.filter(
         Q(listing_id=OuterRef("need_id"), other_id=OuterRef("offer_id"))

@@ -160,7 +160,7 @@ def initiative_queryset(period, breakdown):
     if Initiative is None:
         return None
     first, after = period.bounds()
-    qs = Initiative.objects.published().filter(created_at__gte=first, created_at__lt=after)
+    qs = Initiative.objects.public().filter(created_at__gte=first, created_at__lt=after)
     if breakdown.theme:
         qs = qs.filter(themes__slug=breakdown.theme)
     if breakdown.modality:

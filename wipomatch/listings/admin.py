@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wipomatch.core.admin import ReadOnlyAdmin
 from wipomatch.core.audit import audit_trail_for
 
-from .models import Listing
+from .models import Listing, ListingRevision
 
 
 @admin.register(Listing)
@@ -100,3 +100,14 @@ class ListingAdmin(ReadOnlyAdmin):
             "<ul>{}</ul>",
             format_html_join("", "<li>{} · {} · {}: {} → {} {}</li>", rows),
         )
+
+
+@admin.register(ListingRevision)
+class ListingRevisionAdmin(ReadOnlyAdmin):
+    """Changes proposed to published listings; facilitators decide on the review page."""
+
+    list_display = ("listing", "status", "created_by", "created_at", "decided_by", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("listing__title", "listing__organisation__name")
+    list_select_related = ("listing", "created_by", "decided_by")
+    ordering = ("-created_at",)

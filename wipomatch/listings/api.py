@@ -117,6 +117,15 @@ _ACTION_ERRORS = {
 }
 
 
+REVISION_RULE = _(
+    "On a published listing, a member's change of a substantive field (anything but "
+    "start_date, end_date and delivery_languages) is not published at once: it becomes the "
+    "listing's pending revision, reviewed by a facilitator, and the answer is 200 with the "
+    "published version unchanged and the proposal in `pending_revision`. The other fields "
+    "change at once. A facilitator's change is published directly."
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("Published listings, filtered and searched"),
@@ -154,11 +163,13 @@ _ACTION_ERRORS = {
     ),
     update=extend_schema(
         summary=_("Replace the content of a listing (owner organisation, facilitators)"),
+        description=REVISION_RULE,
         request=ListingInputSerializer,
         responses=_DETAIL,
     ),
     partial_update=extend_schema(
         summary=_("Change some fields of a listing (owner organisation, facilitators)"),
+        description=REVISION_RULE,
         request=ListingInputSerializer,
         responses=_DETAIL,
     ),

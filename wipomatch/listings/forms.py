@@ -339,6 +339,33 @@ class ListingForm(StyledForm):
         )
 
     @staticmethod
+    def initial_from_data(data) -> dict:
+        """The form's initial values from `ListingData` (changes awaiting review)."""
+        initial = {
+            "title": data.title,
+            "summary": data.summary,
+            "description": data.description,
+            "language": data.language,
+            "countries": list(data.countries),
+            "regions": list(data.regions),
+            "coverage": "chosen" if (data.countries or data.regions) else "worldwide",
+            "delivery_languages": list(data.delivery_languages),
+            "start_date": data.start_date,
+            "end_date": data.end_date,
+            "budget_min": data.budget_min,
+            "budget_max": data.budget_max,
+            "budget_currency": data.budget_currency,
+            "sdg_goals": list(data.sdg_goals),
+            "sdg_targets": list(data.sdg_targets),
+        }
+        for name in TERM_FIELDS:
+            initial[name] = list(getattr(data, name))
+        for code, parts in (data.translations or {}).items():
+            initial[f"title_{code}"] = parts.get("title", "")
+            initial[f"summary_{code}"] = parts.get("summary", "")
+        return initial
+
+    @staticmethod
     def initial_from(listing: Listing) -> dict:
         """The form's initial values for editing a stored listing."""
         initial = {
@@ -401,6 +428,23 @@ class ReviewForm(StyledForm):
         help_text=_(
             "Required when you ask for changes (say what should change) or reject (give the "
             "reason). Sent to the owner and recorded in the history."
+        ),
+    )
+
+
+class RevisionDecisionForm(StyledForm):
+    """A facilitator's decision on changes proposed to a published listing."""
+
+    DECISIONS = [("accept", _("Accept the changes")), ("reject", _("Do not accept the changes"))]
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Comment to the owner"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Required when you do not accept the changes (give the reason). Sent to the owner "
+            "and recorded in the history."
         ),
     )
 

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from wipomatch.core.models import TimeStampedModel
+from wipomatch.members.models import good_standing_q
 from wipomatch.reference.models import VocabularyTerm
 
 # ISO 639-1 codes, as in the matching benchmark; the UI calls Chinese "zh-hans".
@@ -67,7 +68,15 @@ class ListingQuerySet(models.QuerySet):
         return self.filter(kind=Kind.OFFER)
 
     def published(self):
+        """Published, whatever the standing of the organisation: NOT what the public sees."""
         return self.filter(status=Status.PUBLISHED)
+
+    def public(self):
+        """What everyone may see, on every surface (pages, API, search and facets, suggestions,
+        feeds, sitemap, exports, hubs): published listings of organisations in good standing
+        (`members.models.good_standing_q`). Suspension rewrites no status, so reinstating
+        brings back exactly what was published."""
+        return self.filter(good_standing_q("organisation__"), status=Status.PUBLISHED)
 
     def with_term(self, kind: str, slug: str):
         return self.filter(
@@ -153,6 +162,9 @@ class Listing(TimeStampedModel):
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     content_updated_at = models.DateTimeField(_("content last updated"), default=timezone.now)
+    # When a facilitator last approved the content (publication or accepted revision); a
+    # renewal republishes at once only if the content did not change since.
+    reviewed_at = models.DateTimeField(_("content last reviewed"), null=True, blank=True)
     reminded_30_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_7_at = models.DateTimeField(null=True, blank=True, editable=False)
     stale_prompted_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -206,6 +218,11 @@ class Listing(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def is_public(self) -> bool:
+        """`ListingQuerySet.public` for one listing."""
+        return self.is_published and self.organisation.in_good_standing
 
     def _slugs(self, kind: str) -> list[str]:
         # Uses the prefetched terms when the selector prefetched them.
@@ -286,3 +303,71 @@ class Offer(Listing):
         proxy = True
         verbose_name = _("offer")
         verbose_name_plural = _("offers")
+
+
+# What a member may change on a published listing without review (`ListingData` names):
+# everything else (title, summary, description, language, translations, facets, where it
+# applies, SDGs, budget) is substantive and goes through a `ListingRevision`.
+DIRECT_FIELDS = ("start_date", "end_date", "delivery_languages")
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ListingRevision(TimeStampedModel):
+    """Substantive changes proposed to a published listing: the approved version stays public
+    until a facilitator accepts them. One pending revision per listing (a new edit updates it)."""
+
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("listing")
+    )
+    # The whole proposed content, as `ListingData` (dates in ISO format).
+    proposed = models.JSONField(_("proposed content"))
+    # Names of the `ListingData` fields that differ from the live version when proposed.
+    fields = models.JSONField(_("changed fields"), default=list)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=RevisionStatus.choices,
+        default=RevisionStatus.PENDING,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("listing revision")
+        verbose_name_plural = _("listing revisions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listing"],
+                condition=Q(status="pending"),
+                name="one_pending_revision_per_listing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.listing_id} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("listings:revision_review", args=[self.pk])

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from wipomatch.core.permissions import is_facilitator
 from wipomatch.members.models import Membership, Organisation
+from wipomatch.members.permissions import STANDING_REFUSAL, organisation_in_good_standing
 
-from .models import EDITABLE_STATUSES, Listing, Status
+from .models import EDITABLE_STATUSES, Listing, ListingRevision, RevisionStatus, Status
 
 # Every action of the lifecycle policy, as `listing_allowed_actions` names them.
 LISTING_ACTIONS = (
@@ -55,8 +56,9 @@ def can_edit_listing(user, listing: Listing) -> bool:
 
 
 def can_see_listing(user, listing: Listing) -> bool:
-    """Published listings are public (summary) ; others only for their organisation and staff."""
-    if listing.status == Status.PUBLISHED:
+    """Published listings of organisations in good standing are public (summary); others only
+    for their organisation and staff."""
+    if listing.is_public:
         return True
     return can_edit_listing(user, listing)
 
@@ -83,6 +85,9 @@ def listing_allowed_actions(
         editor = facilitator or listing.organisation_id in organisation_ids
     status = listing.status
     under_review = status == Status.SUBMITTED
+    if not facilitator and not organisation_in_good_standing(listing.organisation):
+        # A suspended (or withdrawn) organisation's members can change nothing.
+        editor = False
     return {
         "edit": editor and (status in EDITABLE_STATUSES or facilitator),
         "submit": editor and status in (Status.DRAFT, Status.CHANGES_REQUESTED),
@@ -95,6 +100,22 @@ def listing_allowed_actions(
     }
 
 
+def revision_allowed_actions(user, revision: ListingRevision) -> dict[str, bool]:
+    """What the user may do with a revision: facilitators accept or reject a pending one; the
+    listing's organisation (in good standing) may withdraw it."""
+    pending = revision.status == RevisionStatus.PENDING
+    facilitator = is_facilitator(user)
+    owner = can_edit_listing(user, revision.listing) and organisation_in_good_standing(
+        revision.listing.organisation
+    )
+    return {
+        "view": facilitator or can_edit_listing(user, revision.listing),
+        "accept": facilitator and pending,
+        "reject": facilitator and pending,
+        "withdraw": owner and pending,
+    }
+
+
 def require_listing_action(user, listing: Listing, action: str, refusal) -> None:
     """Raise unless the policy allows `action`: PermissionDenied for whoever may not change the
     listing at all, ValidationError(`refusal`) when its status does not allow the action."""
@@ -102,6 +123,8 @@ def require_listing_action(user, listing: Listing, action: str, refusal) -> None
         return
     if not can_edit_listing(user, listing):
         raise PermissionDenied
+    if not organisation_in_good_standing(listing.organisation):
+        raise PermissionDenied(STANDING_REFUSAL)
     raise ValidationError(refusal)
 
 

@@ -4,7 +4,7 @@ The filters are those of `filters.FILTERS`, the one specification that the in-me
 (`search`) reads too, so that a filter means the same thing on every page and in the API.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import get_language
@@ -13,8 +13,17 @@ from wipomatch.members.models import Membership
 from wipomatch.reference.models import VocabularyTerm
 
 from .filters import FACET_VOCABULARIES, TERMS, BrowseFilters, filters_in_use, widened_facets
-from .models import Kind, Listing, ListingTerm, Status, ui_to_listing_language
-from .permissions import can_edit_listing, can_see_listing
+from .models import (
+    Kind,
+    Listing,
+    ListingRevision,
+    ListingTerm,
+    RevisionStatus,
+    Status,
+    ui_to_listing_language,
+)
+from .permissions import can_edit_listing, can_see_listing, revision_allowed_actions
+from .validation import TERM_FIELDS, changed_fields, listing_data_from_json, listing_data_of
 
 
 def listing_card_queryset() -> QuerySet[Listing]:
@@ -34,8 +43,9 @@ def apply_browse_filters(qs: QuerySet[Listing], f: BrowseFilters) -> QuerySet[Li
 
 
 def listing_browse_queryset(*, kind: str, filters: BrowseFilters) -> QuerySet[Listing]:
-    """Published listings of one kind matching the filters (text search excluded)."""
-    qs = Listing.objects.filter(kind=kind, status=Status.PUBLISHED)
+    """Public listings (`ListingQuerySet.public`) of one kind matching the filters (text search
+    excluded): what search, facets, the API and the theme and country pages read."""
+    qs = Listing.objects.public().filter(kind=kind)
     return apply_browse_filters(qs, filters)
 
 
@@ -92,7 +102,11 @@ def listings_for_review() -> QuerySet[Listing]:
 
 
 def counts_by_kind(qs: QuerySet[Listing]) -> dict[str, int]:
-    rows = qs.filter(status=Status.PUBLISHED).values("kind").annotate(n=Count("pk"))
+    rows = (
+        qs.filter(pk__in=Listing.objects.public().values("pk"))
+        .values("kind")
+        .annotate(n=Count("pk"))
+    )
     counts = {Kind.NEED.value: 0, Kind.OFFER.value: 0}
     counts.update({r["kind"]: r["n"] for r in rows})
     return counts
@@ -119,3 +133,75 @@ def listing_hub(filters: BrowseFilters, *, latest: int) -> dict[str, dict]:
         mark_text_language(cards)
         hub[kind] = {"count": qs.order_by().values("pk").distinct().count(), "latest": cards}
     return hub
+
+
+# --- Revisions of published listings ---------------------------------------------------------
+
+
+def revision_field_label(name: str) -> str:
+    """The reader's-language name of a `ListingData` field."""
+    if name in TERM_FIELDS:
+        return str(VocabularyTerm.Kind(TERM_FIELDS[name]).label)
+    try:
+        return str(Listing._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _display(name: str, value, term_labels: dict) -> str:
+    if value in (None, "", [], {}):
+        return ""
+    if name in TERM_FIELDS:
+        return ", ".join(term_labels.get((TERM_FIELDS[name], slug), slug) for slug in value)
+    if name == "translations":
+        return "\n".join(
+            f"{code}: {' / '.join(v for v in parts.values() if v)}"
+            for code, parts in sorted(value.items())
+            if any(parts.values())
+        )
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def revision_diff(revision: ListingRevision) -> list[dict]:
+    """Field by field, what the revision changes against the live version now: label, current
+    and proposed values as text."""
+    current = listing_data_of(revision.listing)
+    proposed = listing_data_from_json(revision.proposed)
+    names = changed_fields(current, proposed)
+    term_labels = {
+        (t.kind, t.slug): t.display_label
+        for t in VocabularyTerm.objects.filter(kind__in=list(TERM_FIELDS.values()))
+    }
+    return [
+        {
+            "name": name,
+            "label": revision_field_label(name),
+            "current": _display(name, getattr(current, name), term_labels),
+            "proposed": _display(name, getattr(proposed, name), term_labels),
+        }
+        for name in names
+    ]
+
+
+def get_revision_for_user(user, pk: int) -> ListingRevision:
+    """404 unless the user is a facilitator or may edit the listing."""
+    revision = (
+        ListingRevision.objects.select_related("listing", "listing__organisation", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if revision is None or not revision_allowed_actions(user, revision)["view"]:
+        raise Http404
+    return revision
+
+
+def pending_revisions_for_review() -> QuerySet[ListingRevision]:
+    return (
+        ListingRevision.objects.filter(status=RevisionStatus.PENDING)
+        .select_related("listing", "listing__organisation", "created_by")
+        .order_by("created_at", "id")
+    )

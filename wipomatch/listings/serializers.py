@@ -16,9 +16,17 @@ from wipomatch.reference.models import VocabularyTerm
 from wipomatch.reference.serializers import CountryCodeField, RegionCodeField
 
 from .filters import SORTS, TERM_PARAMS
-from .models import LANGUAGE_CODES, ClosedReason, Listing, Status, ui_to_listing_language
+from .models import (
+    LANGUAGE_CODES,
+    ClosedReason,
+    Listing,
+    ListingRevision,
+    RevisionStatus,
+    Status,
+    ui_to_listing_language,
+)
 from .permissions import LISTING_ACTIONS, listing_allowed_actions
-from .validation import MAX_BUDGET, SDG_GOAL_RANGE, ListingData
+from .validation import MAX_BUDGET, SDG_GOAL_RANGE, ListingData, listing_data_of  # noqa: F401 (the API imports it from here)
 
 # --- Query parameters of the list endpoints ----------------------------------------------------
 
@@ -244,6 +252,23 @@ class ListingAuditEventSerializer(serializers.Serializer):
         return obj.actor.display_name if obj.actor_id else None
 
 
+class ListingRevisionSerializer(serializers.Serializer):
+    """Changes proposed to a published listing, awaiting a facilitator's review."""
+
+    id = serializers.IntegerField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    fields = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("The changed fields (names as in the request body)."),
+    )
+    proposed = serializers.DictField(
+        read_only=True, help_text=_("The whole proposed content, as in the request body.")
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
 class ListingDetailSerializer(ListingSummarySerializer):
     """One listing. Members see the full details; the owner organisation and facilitators also
     see the review and its history. Fields a reader may not see are left out of the response."""
@@ -267,6 +292,7 @@ class ListingDetailSerializer(ListingSummarySerializer):
         "updated_at",
         "history",
         "allowed_actions",
+        "pending_revision",
     )
 
     description = serializers.CharField(read_only=True, help_text=_("Members only."))
@@ -296,6 +322,21 @@ class ListingDetailSerializer(ListingSummarySerializer):
             "review, publish, request_changes, reject; owner and facilitators only)."
         )
     )
+
+    pending_revision = serializers.SerializerMethodField(
+        help_text=_(
+            "Substantive changes (anything but start_date, end_date and delivery_languages) to "
+            "a published listing wait here for a facilitator's review while the published "
+            "version stays public; null when none (owner and facilitators only)."
+        )
+    )
+
+    @extend_schema_field(ListingRevisionSerializer(allow_null=True))
+    def get_pending_revision(self, obj: Listing) -> dict | None:
+        revision = ListingRevision.objects.filter(
+            listing=obj, status=RevisionStatus.PENDING
+        ).first()
+        return ListingRevisionSerializer(revision).data if revision else None
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_sdg_targets(self, obj: Listing) -> list[str]:
@@ -444,33 +485,6 @@ class ListingInputSerializer(serializers.Serializer):
                     value = value.upper()
                 values[name] = value
         return ListingData(**values)
-
-
-def listing_data_of(listing: Listing) -> ListingData:
-    """The current content of a listing as `ListingData` (the base of a partial update)."""
-    return ListingData(
-        title=listing.title,
-        summary=listing.summary,
-        description=listing.description,
-        language=listing.language,
-        themes=listing.themes,
-        ip_areas=listing.ip_areas,
-        assistance_types=listing.assistance_types,
-        resource_types=listing.resource_types,
-        modalities=listing.modalities,
-        # A need stored with its organisation's country only (the default) stays that way.
-        countries=[c.iso2 for c in listing.countries.all()],
-        regions=[r.code for r in listing.regions.all()],
-        delivery_languages=list(listing.delivery_languages),
-        start_date=listing.start_date,
-        end_date=listing.end_date,
-        budget_min=listing.budget_min,
-        budget_max=listing.budget_max,
-        budget_currency=listing.budget_currency,
-        sdg_goals=[g.number for g in listing.sdg_goals.all()],
-        sdg_targets=[t.code for t in listing.sdg_targets.all()],
-        translations=dict(listing.translations or {}),
-    )
 
 
 class ListingCommentSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ people concerned are e-mailed after commit, and `listing_changed` is sent after 
 search embeddings and match suggestions refresh in the background.
 """
 
+from dataclasses import replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,16 +19,40 @@ from django.utils.translation import gettext_lazy
 
 from wipomatch.core.audit import audit_record
 from wipomatch.core.mail import email_after_commit
-from wipomatch.core.permissions import require_facilitator
+from wipomatch.core.permissions import is_facilitator, require_facilitator
 from wipomatch.core.text import clean_plain_text
 from wipomatch.members.models import Organisation, User
 from wipomatch.members.selectors import facilitator_contacts, focal_point_emails
 from wipomatch.reference.models import Country
 
-from .models import ClosedReason, Kind, Listing, ListingTerm, Status
-from .permissions import can_create_listing_for, can_edit_listing, require_listing_action
+from .models import (
+    DIRECT_FIELDS,
+    ClosedReason,
+    Kind,
+    Listing,
+    ListingRevision,
+    ListingTerm,
+    RevisionStatus,
+    Status,
+)
+from .permissions import (
+    STANDING_REFUSAL,
+    can_create_listing_for,
+    can_edit_listing,
+    organisation_in_good_standing,
+    require_listing_action,
+    revision_allowed_actions,
+)
 from .signals import send_listing_changed
-from .validation import CleanListing, ListingData, validate_listing
+from .validation import (
+    CleanListing,
+    ListingData,
+    changed_fields,
+    listing_data_from_json,
+    listing_data_of,
+    listing_data_to_json,
+    validate_listing,
+)
 
 
 def listing_validity() -> timedelta:
@@ -69,7 +94,7 @@ def _store(listing: Listing, clean: CleanListing) -> None:
 
 
 def _transition(
-    listing: Listing, *, actor, to: str, action: str, reason: str = "", fields=()
+    listing: Listing, *, actor, to: str, action: str, reason: str = "", fields=(), data=None
 ) -> None:
     previous = listing.status
     listing.status = to
@@ -81,6 +106,7 @@ def _transition(
         from_state=previous,
         to_state=to,
         reason=reason,
+        data=data or {},
     )
     send_listing_changed(listing, action)
 
@@ -118,6 +144,8 @@ def listing_create(
     if kind not in Kind.values:
         raise ValidationError({"kind": _("Choose need or offer.")})
     if not can_create_listing_for(user, organisation):
+        if not organisation_in_good_standing(organisation):
+            raise PermissionDenied(STANDING_REFUSAL)
         raise PermissionDenied
     clean = validate_listing(kind, data)
     listing = Listing(kind=kind, organisation=organisation, created_by=user)
@@ -131,15 +159,161 @@ def listing_create(
 
 @transaction.atomic
 def listing_update(*, user: User, listing: Listing, data: ListingData) -> Listing:
-    """Edit the content. A published listing stays published; the edit is audited."""
+    """Edit the content. On a published listing, a member's substantive change (anything but
+    `DIRECT_FIELDS`) becomes a pending `ListingRevision` and the approved version stays public
+    until a facilitator accepts it (`pending_revision_of` tells); the direct fields change at
+    once. Drafts, expired listings and a facilitator's edits change directly. Audited."""
     require_listing_action(user, listing, "edit", _("This listing can no longer be edited."))
     clean = validate_listing(listing.kind, data)
-    listing.content_updated_at = timezone.now()
+    if listing.status == Status.PUBLISHED and not is_facilitator(user):
+        current = listing_data_of(listing)
+        changed = changed_fields(current, data)
+        substantive = [name for name in changed if name not in DIRECT_FIELDS]
+        direct = [name for name in changed if name in DIRECT_FIELDS]
+        if direct:
+            live = replace(current, **{name: getattr(data, name) for name in DIRECT_FIELDS})
+            _store(listing, validate_listing(listing.kind, live))
+            audit_record(
+                target=listing,
+                actor=user,
+                action="edited",
+                to_state=listing.status,
+                data={"fields": direct},
+            )
+            send_listing_changed(listing, "edited")
+        if substantive:
+            _propose_revision(listing, user=user, data=data, fields=substantive)
+        return listing
+    now = timezone.now()
+    listing.content_updated_at = now
+    if listing.status == Status.PUBLISHED:
+        listing.reviewed_at = now  # a facilitator's own edit is reviewed
     listing.stale_prompted_at = None
     _store(listing, clean)
     audit_record(target=listing, actor=user, action="edited", to_state=listing.status)
     send_listing_changed(listing, "edited")
     return listing
+
+
+def _propose_revision(listing: Listing, *, user: User, data: ListingData, fields: list[str]):
+    revision = (
+        ListingRevision.objects.select_for_update()
+        .filter(listing=listing, status=RevisionStatus.PENDING)
+        .first()
+    )
+    if revision is None:
+        revision = ListingRevision(listing=listing)
+    revision.proposed = listing_data_to_json(data)
+    revision.fields = fields
+    revision.created_by = user
+    revision.save()
+    audit_record(
+        target=listing,
+        actor=user,
+        action="revision_proposed",
+        to_state=listing.status,
+        data={"revision": revision.pk, "fields": fields},
+    )
+    for address, language in facilitator_contacts():
+        email_after_commit(
+            template="listings/revision_to_review",
+            to=[address],
+            language=language,
+            context={
+                "title": listing.title,
+                "organisation": listing.organisation.name,
+                "url": revision.get_absolute_url(),
+            },
+        )
+    return revision
+
+
+def pending_revision_of(listing: Listing) -> ListingRevision | None:
+    return ListingRevision.objects.filter(listing=listing, status=RevisionStatus.PENDING).first()
+
+
+def _require_revision_action(user: User, revision: ListingRevision, action: str) -> None:
+    allowed = revision_allowed_actions(user, revision)
+    if allowed[action]:
+        return
+    if not allowed["view"]:
+        raise PermissionDenied
+    if action == "withdraw" and not organisation_in_good_standing(revision.listing.organisation):
+        raise PermissionDenied(STANDING_REFUSAL)
+    raise ValidationError(_("These changes are no longer awaiting review."))
+
+
+def _decide_revision(
+    revision: ListingRevision, *, actor: User, to: str, action: str, comment: str
+) -> None:
+    revision.status = to
+    revision.decided_by = actor
+    revision.decided_at = timezone.now()
+    revision.comment = comment
+    revision.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
+    audit_record(
+        target=revision.listing,
+        actor=actor,
+        action=action,
+        to_state=revision.listing.status,
+        reason=comment,
+        data={"revision": revision.pk, "fields": list(revision.fields)},
+    )
+
+
+@transaction.atomic
+def listing_revision_accept(
+    *, facilitator: User, revision: ListingRevision, comment: str = ""
+) -> Listing:
+    """The proposed content replaces the live one (validated again); the owners are told."""
+    require_facilitator(facilitator)
+    revision = ListingRevision.objects.select_for_update().get(pk=revision.pk)
+    _require_revision_action(facilitator, revision, "accept")
+    listing = revision.listing
+    clean = validate_listing(listing.kind, listing_data_from_json(revision.proposed))
+    now = timezone.now()
+    listing.content_updated_at = listing.reviewed_at = now
+    listing.stale_prompted_at = None
+    _store(listing, clean)
+    _decide_revision(
+        revision,
+        actor=facilitator,
+        to=RevisionStatus.ACCEPTED,
+        action="revision_accepted",
+        comment=clean_plain_text(comment),
+    )
+    send_listing_changed(listing, "edited")
+    _email_owners(listing, "listings/revision_accepted", comment=revision.comment)
+    return listing
+
+
+@transaction.atomic
+def listing_revision_reject(*, facilitator: User, revision: ListingRevision, comment: str) -> None:
+    """The live version stays as it is; the owners are told why."""
+    require_facilitator(facilitator)
+    revision = ListingRevision.objects.select_for_update().get(pk=revision.pk)
+    _require_revision_action(facilitator, revision, "reject")
+    comment = clean_plain_text(comment)
+    if not comment:
+        raise ValidationError({"comment": _("Say why the changes are not accepted.")})
+    _decide_revision(
+        revision,
+        actor=facilitator,
+        to=RevisionStatus.REJECTED,
+        action="revision_rejected",
+        comment=comment,
+    )
+    _email_owners(revision.listing, "listings/revision_rejected", comment=comment)
+
+
+@transaction.atomic
+def listing_revision_withdraw(*, user: User, revision: ListingRevision) -> None:
+    """The listing's organisation takes its proposed changes back."""
+    revision = ListingRevision.objects.select_for_update().get(pk=revision.pk)
+    _require_revision_action(user, revision, "withdraw")
+    _decide_revision(
+        revision, actor=user, to=RevisionStatus.WITHDRAWN, action="revision_withdrawn", comment=""
+    )
 
 
 @transaction.atomic
@@ -149,6 +323,10 @@ def listing_submit(*, user: User, listing: Listing) -> None:
     _transition(
         listing, actor=user, to=Status.SUBMITTED, action="submitted", fields=["submitted_at"]
     )
+    _email_facilitators_to_review(listing)
+
+
+def _email_facilitators_to_review(listing: Listing) -> None:
     for address, language in facilitator_contacts():
         email_after_commit(
             template="listing_to_review",
@@ -170,6 +348,7 @@ def _publish(listing: Listing, *, facilitator: User, comment: str) -> None:
         raise ValidationError(_("The organisation is not an approved member."))
     now = timezone.now()
     listing.published_at = listing.published_at or now
+    listing.reviewed_at = now
     listing.expires_at = now + listing_validity()
     listing.review_comment = clean_plain_text(comment)
     listing.reminded_30_at = listing.reminded_7_at = None
@@ -179,7 +358,14 @@ def _publish(listing: Listing, *, facilitator: User, comment: str) -> None:
         to=Status.PUBLISHED,
         action="published",
         reason=listing.review_comment,
-        fields=["published_at", "expires_at", "review_comment", "reminded_30_at", "reminded_7_at"],
+        fields=[
+            "published_at",
+            "reviewed_at",
+            "expires_at",
+            "review_comment",
+            "reminded_30_at",
+            "reminded_7_at",
+        ],
     )
     _email_owners(listing, "listing_published", expires=listing.expires_at.date().isoformat())
 
@@ -273,12 +459,33 @@ def listing_close(*, user: User, listing: Listing, reason: str, note: str = "") 
     )
 
 
+def content_unchanged_since_review(listing: Listing) -> bool:
+    """Whether the content is the one a facilitator last approved (publication or accepted
+    revision; `published_at` for listings older than `reviewed_at`)."""
+    reviewed = listing.reviewed_at or listing.published_at
+    return reviewed is not None and listing.content_updated_at <= reviewed
+
+
 @transaction.atomic
 def listing_renew(*, user: User, listing: Listing) -> None:
-    """One click: a published or expired listing runs for another full period."""
+    """One click: a published or expired listing runs for another full period, at once when its
+    content is unchanged since the last review (and its organisation in good standing, which
+    the policy checks); otherwise it goes back to review."""
     require_listing_action(
         user, listing, "renew", _("Only a published or expired listing can be renewed.")
     )
+    if not content_unchanged_since_review(listing):
+        listing.submitted_at = timezone.now()
+        _transition(
+            listing,
+            actor=user,
+            to=Status.SUBMITTED,
+            action="submitted",
+            fields=["submitted_at"],
+            data={"renewal": True},
+        )
+        _email_facilitators_to_review(listing)
+        return
     listing.expires_at = timezone.now() + listing_validity()
     listing.reminded_30_at = listing.reminded_7_at = None
     _transition(
@@ -290,6 +497,7 @@ def listing_renew(*, user: User, listing: Listing) -> None:
     )
 
 
+@transaction.atomic
 def listings_expire_due(*, now=None) -> int:
     """Expire published listings whose time is up (run by the periodic task)."""
     now = now or timezone.now()

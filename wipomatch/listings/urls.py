@@ -21,5 +21,9 @@ urlpatterns = [
     path("listings/<int:pk>/renew/", views.listing_renew, name="listing_renew"),
     path("listings/<int:pk>/review/", views.listing_review, name="listing_review"),
     path("listings/mine/", views.my_listings, name="my_listings"),
+    path("listings/revisions/<int:pk>/", views.revision_review, name="revision_review"),
+    path(
+        "listings/revisions/<int:pk>/withdraw/", views.revision_withdraw, name="revision_withdraw"
+    ),
     path("listings/review/", views.review_queue, name="review_queue"),
 ]

@@ -1,6 +1,6 @@
 """Validation of listing input: every bad value gets a clear, translated error on its field."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from wipomatch.core.text import clean_plain_text, clean_single_line
 from wipomatch.reference.models import Country, Region, SdgGoal, SdgTarget, VocabularyTerm
 
-from .models import LANGUAGE_CODES, Kind
+from .models import LANGUAGE_CODES, Kind, Listing
 
 TERM_FIELDS = {
     "themes": VocabularyTerm.Kind.THEME,
@@ -193,3 +193,66 @@ def validate_listing(kind: str, data: ListingData) -> CleanListing:
         "translations": translations,
     }
     return CleanListing(values, terms, countries, regions, goals, targets)
+
+
+def listing_data_of(listing: Listing) -> ListingData:
+    """The current content of a listing as `ListingData` (the base of a partial update)."""
+    return ListingData(
+        title=listing.title,
+        summary=listing.summary,
+        description=listing.description,
+        language=listing.language,
+        themes=listing.themes,
+        ip_areas=listing.ip_areas,
+        assistance_types=listing.assistance_types,
+        resource_types=listing.resource_types,
+        modalities=listing.modalities,
+        # A need stored with its organisation's country only (the default) stays that way.
+        countries=[c.iso2 for c in listing.countries.all()],
+        regions=[r.code for r in listing.regions.all()],
+        delivery_languages=list(listing.delivery_languages),
+        start_date=listing.start_date,
+        end_date=listing.end_date,
+        budget_min=listing.budget_min,
+        budget_max=listing.budget_max,
+        budget_currency=listing.budget_currency,
+        sdg_goals=[g.number for g in listing.sdg_goals.all()],
+        sdg_targets=[t.code for t in listing.sdg_targets.all()],
+        translations=dict(listing.translations or {}),
+    )
+
+
+def listing_data_to_json(data: ListingData) -> dict:
+    """`ListingData` as JSON (a revision's proposed content)."""
+    values = asdict(data)
+    for name in ("start_date", "end_date"):
+        if values[name] is not None:
+            values[name] = values[name].isoformat()
+    return values
+
+
+def listing_data_from_json(values: dict) -> ListingData:
+    known = {f.name for f in fields(ListingData)}
+    values = {k: v for k, v in values.items() if k in known}
+    for name in ("start_date", "end_date"):
+        if values.get(name):
+            values[name] = date.fromisoformat(values[name])
+    return ListingData(**values)
+
+
+def changed_fields(before: ListingData, after: ListingData) -> list[str]:
+    """Names of the `ListingData` fields whose values differ (lists compared as sets, since
+    their order carries no meaning)."""
+
+    def norm(value):
+        if isinstance(value, list):
+            return sorted(str(v) for v in value)
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if any((v or {}).values())} if value else {}
+        return value
+
+    return [
+        f.name
+        for f in fields(ListingData)
+        if norm(getattr(before, f.name)) != norm(getattr(after, f.name))
+    ]

@@ -35,6 +35,7 @@ from .forms import (
     CloseForm,
     ListingForm,
     ReviewForm,
+    RevisionDecisionForm,
 )
 from .models import (
     LISTING_LANGUAGES,
@@ -48,14 +49,20 @@ from .permissions import (
     is_member,
     listing_allowed_actions,
     organisation_for_new_listing,
+    revision_allowed_actions,
 )
 from .search import listing_search
 from .selectors import (
     get_listing_for_user,
+    get_revision_for_user,
     listings_for_review,
     listings_of_user,
     mark_text_language,
+    pending_revisions_for_review,
+    revision_diff,
+    revision_field_label,
 )
+from .validation import listing_data_from_json
 
 PAGE_SIZE = 20
 GET_POST = require_http_methods(["GET", "POST"])
@@ -72,6 +79,10 @@ AUDIT_ACTION_LABELS = {
     "renewed": gettext_lazy("Renewed"),
     "expired": gettext_lazy("Expired"),
     "suggestion_dismissed": capfirst(gettext_lazy("dismissed suggestion")),
+    "revision_proposed": gettext_lazy("Changes proposed for review"),
+    "revision_accepted": gettext_lazy("Proposed changes accepted"),
+    "revision_rejected": gettext_lazy("Proposed changes not accepted"),
+    "revision_withdrawn": gettext_lazy("Proposed changes withdrawn"),
 }
 AUDIT_STATE_LABELS = dict(Status.choices)
 STATUS_BADGES = {
@@ -173,8 +184,25 @@ def _details(listing: Listing) -> dict:
     }
 
 
+def _describe_event(event) -> dict:
+    """The fields an edit or a revision touched, named in the reader's language (they are
+    `ListingData` names, not all model fields)."""
+    fields = event.data.get("fields")
+    if not fields:
+        return {}
+    labels = ", ".join(revision_field_label(name) for name in fields)
+    if event.reason:
+        labels = f"{labels} — {event.reason}"
+    return {"reason": labels}
+
+
 def _audit_rows(listing: Listing) -> list[dict]:
-    return audit_rows(listing, action_labels=AUDIT_ACTION_LABELS, state_labels=AUDIT_STATE_LABELS)
+    return audit_rows(
+        listing,
+        action_labels=AUDIT_ACTION_LABELS,
+        state_labels=AUDIT_STATE_LABELS,
+        describe=_describe_event,
+    )
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -251,7 +279,10 @@ def listing_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         "badge": STATUS_BADGES.get(listing.status, "text-bg-secondary"),
         "audit": _audit_rows(listing) if owner_or_staff else None,
         "list_url": reverse(f"listings:{kind}_list"),
+        "pending_revision": services.pending_revision_of(listing) if owner_or_staff else None,
     }
+    if context["pending_revision"] is not None:
+        context["revision_actions"] = revision_allowed_actions(user, context["pending_revision"])
     return render(request, "listings/detail.html", context)
 
 
@@ -303,11 +334,13 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not listing_allowed_actions(request.user, listing)["edit"]:
         messages.error(request, _("This listing can no longer be edited."))
         return redirect(listing)
+    pending = services.pending_revision_of(listing)
+    initial = ListingForm.initial_from(listing)
+    if pending is not None:
+        # Editing again continues the changes awaiting review.
+        initial.update(ListingForm.initial_from_data(listing_data_from_json(pending.proposed)))
     form = ListingForm(
-        request.POST or None,
-        kind=listing.kind,
-        organisation=listing.organisation,
-        initial=ListingForm.initial_from(listing),
+        request.POST or None, kind=listing.kind, organisation=listing.organisation, initial=initial
     )
     may_submit = listing.status in (Status.DRAFT, Status.CHANGES_REQUESTED)
     if request.method == "POST" and form.is_valid():
@@ -323,6 +356,15 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            if services.pending_revision_of(listing) is not None:
+                messages.info(
+                    request,
+                    _(
+                        "Your changes are awaiting review by a WIPO facilitator; the published "
+                        "version stays online until they are accepted."
+                    ),
+                )
+                return redirect(listing)
             return _saved(request, listing, submit, _("Your changes have been saved."))
     return render(
         request,
@@ -333,6 +375,7 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": listing.organisation,
             "listing": listing,
             "may_submit": may_submit,
+            "pending_revision": pending,
         },
     )
 
@@ -398,8 +441,72 @@ def listing_renew(request: HttpRequest, pk: int) -> HttpResponse:
         lambda listing: (
             _("Renewed: the listing is published until %(date)s.")
             % {"date": listing.expires_at.date().isoformat()}
+            if listing.status == Status.PUBLISHED
+            else _(
+                "The listing changed since it was last reviewed: it has been sent to a WIPO "
+                "facilitator and will be published again once checked."
+            )
         ),
     )
+
+
+# --- Changes to published listings (revisions) ----------------------------------------------
+
+
+@login_required
+@GET_POST
+def revision_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A facilitator compares the proposed changes with the live version, field by field, and
+    accepts or rejects them; the listing's organisation sees the same comparison."""
+    revision = get_revision_for_user(request.user, pk)
+    actions = revision_allowed_actions(request.user, revision)
+    form = RevisionDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not (actions["accept"] or actions["reject"]):
+            raise PermissionDenied
+        if form.is_valid():
+            decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
+            try:
+                if decision == "accept":
+                    services.listing_revision_accept(
+                        facilitator=request.user, revision=revision, comment=comment
+                    )
+                    messages.success(request, _("The changes are accepted and published."))
+                else:
+                    services.listing_revision_reject(
+                        facilitator=request.user, revision=revision, comment=comment
+                    )
+                    messages.success(request, _("The changes are not accepted; the owner is told."))
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                return redirect("listings:review_queue")
+    listing = revision.listing
+    return render(
+        request,
+        "listings/revision_review.html",
+        {
+            "revision": revision,
+            "listing": listing,
+            "diff": revision_diff(revision),
+            "actions": actions,
+            "form": form,
+            "badge": STATUS_BADGES.get(listing.status, "text-bg-secondary"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def revision_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    revision = get_revision_for_user(request.user, pk)
+    try:
+        services.listing_revision_withdraw(user=request.user, revision=revision)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your proposed changes are withdrawn."))
+    return redirect(revision.listing)
 
 
 @login_required
@@ -514,5 +621,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "listings": list(page.object_list),
         "page_obj": page,
         "page_range": page_range(page),
+        "revisions": list(pending_revisions_for_review()[:200]),
     }
     return render(request, "listings/review_queue.html", context)

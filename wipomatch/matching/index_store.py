@@ -13,7 +13,7 @@ from django.conf import settings
 
 from wipomatch.core.memory import deep_size
 from wipomatch.listings.embeddings import from_bytes, get_embedder, listing_embed
-from wipomatch.listings.models import Kind, Listing, Status
+from wipomatch.listings.models import Kind, Listing
 from wipomatch.listings.selectors import listing_card_queryset
 from wipomatch.matching.engine.config import EngineConfig
 from wipomatch.matching.engine.index import MatchIndex
@@ -33,7 +33,7 @@ def engine_config() -> EngineConfig:
 
 def published_versions() -> dict[int, object]:
     """{id: updated_at} of every published listing: one query over two columns."""
-    return dict(Listing.objects.filter(status=Status.PUBLISHED).values_list("pk", "updated_at"))
+    return dict(Listing.objects.public().values_list("pk", "updated_at"))
 
 
 def _vectors(listings: list[Listing], dim: int) -> np.ndarray:
@@ -50,7 +50,7 @@ def _vectors(listings: list[Listing], dim: int) -> np.ndarray:
 
 def build_index() -> MatchIndex:
     embedder = get_embedder()
-    published = list(listing_card_queryset().filter(status=Status.PUBLISHED).order_by("pk"))
+    published = list(listing_card_queryset().public().order_by("pk"))
     needs = [x for x in published if x.kind == Kind.NEED]
     offers = [x for x in published if x.kind == Kind.OFFER]
     return MatchIndex.build(

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 
-from wipomatch.listings.models import Kind, Listing, Status
+from wipomatch.listings.models import Kind, Listing
 from wipomatch.listings.permissions import can_edit_listing
 from wipomatch.listings.selectors import listing_card_queryset
 
@@ -23,7 +23,7 @@ class SuggestionView:
 
 def can_see_suggestions(user, listing: Listing) -> bool:
     """The listing's own organisation and facilitators see its suggestions."""
-    return listing.status == Status.PUBLISHED and can_edit_listing(user, listing)
+    return listing.is_public and can_edit_listing(user, listing)
 
 
 def suggestions_for_listing(user, listing: Listing, *, limit: int = 20) -> list[SuggestionView]:
@@ -38,7 +38,7 @@ def suggestions_for_listing(user, listing: Listing, *, limit: int = 20) -> list[
     dismissed = Dismissal.objects.filter(listing=listing).values("other")
     rows = (
         Suggestion.objects.filter(**{side: listing, f"{side}_rank__isnull": False})
-        .filter(**{f"{other}__status": Status.PUBLISHED})
+        .filter(**{f"{other}__in": Listing.objects.public()})
         .exclude(**{f"{other}__in": dismissed})
         # never an organisation's own listing, even from a row stored by an older engine
         .exclude(**{f"{other}__organisation_id": listing.organisation_id})

@@ -48,9 +48,9 @@ def _store_side(listing: Listing, results, *, side: str) -> list[tuple[int, int]
     # The index may briefly hold a listing another process just unpublished: store only pairs
     # whose other side is published now.
     live = set(
-        Listing.objects.filter(
-            pk__in=[int(r.ref) for r in results], status=Status.PUBLISHED
-        ).values_list("pk", flat=True)
+        Listing.objects.public()
+        .filter(pk__in=[int(r.ref) for r in results])
+        .values_list("pk", flat=True)
     )
     rank = 0
     for result in results:
@@ -125,10 +125,12 @@ def suggestions_refresh_for_listing(*, listing_id: int) -> int:
             Suggestion.objects.filter(Q(need=listing) | Q(offer=listing)).delete()
             MatchState.objects.filter(listing=listing).delete()
             return 0
+        if not listing.is_public:
+            # Its organisation is suspended: its stored rows stay (every read filters them
+            # out) so that reinstating brings them back; nothing is recomputed meanwhile.
+            return 0
         _refresh_one(index, listing)
-        others = list(
-            listing_card_queryset().filter(pk__in=_counterparts(listing), status=Status.PUBLISHED)
-        )
+        others = list(listing_card_queryset().public().filter(pk__in=_counterparts(listing)))
         for other in others:
             _refresh_one(index, other)
     return 1 + len(others)
@@ -145,7 +147,7 @@ def suggestions_refresh_stale(*, limit: int = 500) -> int:
     index = index_store.current_index()
     stale = (
         listing_card_queryset()
-        .filter(status=Status.PUBLISHED)
+        .public()
         .filter(Q(match_state__isnull=True) | Q(match_state__refreshed_at__lt=F("updated_at")))
         .order_by("pk")[:limit]
     )

@@ -86,9 +86,18 @@ class User(AbstractUser):
         return self.is_facilitator or self.is_staff
 
 
+def good_standing_q(prefix: str = "") -> Q:
+    """THE rule of standing, as a filter: an organisation is in good standing when it is an
+    approved member (not pending, rejected or suspended). Whatever an organisation publishes
+    (listings, stories, initiatives) is public only while it is; nothing else is rewritten on
+    suspension, so reinstating brings back exactly what was published. `prefix` reaches the
+    organisation from another model ("organisation__")."""
+    return Q(**{f"{prefix}status": Organisation.Status.APPROVED})
+
+
 class OrganisationQuerySet(models.QuerySet):
     def approved(self):
-        return self.filter(status=Organisation.Status.APPROVED)
+        return self.filter(good_standing_q())
 
 
 class Organisation(TimeStampedModel):
@@ -136,6 +145,11 @@ class Organisation(TimeStampedModel):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def in_good_standing(self) -> bool:
+        """`good_standing_q` for one organisation (members.permissions.organisation_in_good_standing)."""
+        return self.is_approved
 
 
 class Membership(TimeStampedModel):

@@ -1,6 +1,20 @@
 """Who may do what with organisations. Views and the API ask these questions, never the models."""
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import JoinRequest, Membership, MembershipApplication, Organisation
+
+# Why a member of an organisation not in good standing may change nothing (services, API 403).
+STANDING_REFUSAL = _(
+    "Your organisation is not in good standing (it is suspended or not admitted): "
+    "its needs, offers, stories and initiatives cannot be changed. Contact a facilitator."
+)
+
+
+def organisation_in_good_standing(organisation: Organisation | None) -> bool:
+    """Whether the organisation may publish and change anything (`models.good_standing_q`):
+    every lifecycle policy of what an organisation owns consults this one helper."""
+    return organisation is not None and organisation.in_good_standing
 
 
 def membership_of(user, organisation: Organisation) -> Membership | None:
@@ -20,7 +34,7 @@ def can_manage_organisation(user, organisation: Organisation) -> bool:
         return False
     if user.is_facilitator:
         return True
-    return organisation.is_approved and is_focal_point(user, organisation)
+    return organisation_in_good_standing(organisation) and is_focal_point(user, organisation)
 
 
 def can_see_organisation(user, organisation: Organisation) -> bool:

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from wipomatch.listings.models import Listing, Status
+from wipomatch.listings.models import Listing
 from wipomatch.matching.services import strong_suggestion_found
 from wipomatch.members.models import User
 
@@ -24,9 +24,9 @@ def notify_strong_suggestion(sender, *, need_id: int, offer_id: int, side: str, 
     own_id, other_id = (need_id, offer_id) if side == "need" else (offer_id, need_id)
     listings = {
         listing.pk: listing
-        for listing in Listing.objects.filter(
-            pk__in=[own_id, other_id], status=Status.PUBLISHED
-        ).select_related("organisation")
+        for listing in Listing.objects.public()
+        .filter(pk__in=[own_id, other_id])
+        .select_related("organisation")
     }
     own, other = listings.get(own_id), listings.get(other_id)
     if own is None or other is None:

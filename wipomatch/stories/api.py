@@ -51,7 +51,7 @@ class StoryViewSet(ThrottledLocalisedAPIMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             story_card_queryset()
-            .filter(status="published")
+            .public()
             .prefetch_related(
                 "sdg_goals", "key_results", "organisations_involved__country", "initiatives"
             )

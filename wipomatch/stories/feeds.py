@@ -65,7 +65,7 @@ class LatestStoriesFeed(_StoryFeed):
 
     def items(self, language: str):
         ids = list(
-            Story.objects.published()
+            Story.objects.public()
             .filter(language=language)
             .order_by("-published_at", "-id")
             .values_list("pk", flat=True)[:FEED_SIZE]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wipomatch.core.models import TimeStampedModel
 from wipomatch.listings.models import LISTING_LANGUAGES
+from wipomatch.members.models import good_standing_q
 from wipomatch.reference.models import VocabularyTerm
 
 STORY_LANGUAGES = LISTING_LANGUAGES
@@ -40,7 +41,14 @@ EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED, Status.PUBLISHED)
 
 class StoryQuerySet(models.QuerySet):
     def published(self):
+        """Published, whatever the standing of the organisation: NOT what the public sees."""
         return self.filter(status=Status.PUBLISHED)
+
+    def public(self):
+        """What everyone may see on every surface (pages, API, feeds, sitemap, hubs, exports):
+        published stories of an organisation in good standing (`members.models.good_standing_q`;
+        reinstating brings them back as they were)."""
+        return self.filter(good_standing_q("organisation__"), status=Status.PUBLISHED)
 
 
 class Story(TimeStampedModel):
@@ -128,6 +136,11 @@ class Story(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def is_public(self) -> bool:
+        """`StoryQuerySet.public` for one story."""
+        return self.is_published and self.organisation.in_good_standing
 
     def terms_of(self, kind: str) -> list[VocabularyTerm]:
         # Uses prefetched terms when the selector prefetched them.

@@ -6,6 +6,7 @@ organisation (every one of them may edit, as for needs and offers); facilitators
 
 from wipomatch.core.permissions import is_facilitator
 from wipomatch.members.models import Membership, Organisation
+from wipomatch.members.permissions import organisation_in_good_standing
 
 from .models import EDITABLE_STATUSES, Status, Story
 
@@ -40,8 +41,9 @@ def is_story_author(user, story: Story) -> bool:
 
 
 def can_see_story(user, story: Story) -> bool:
-    """Published stories are public; drafts only for their organisation and facilitators."""
-    if story.status == Status.PUBLISHED:
+    """Published stories of an organisation in good standing are public; others only for their
+    organisation and facilitators."""
+    if story.is_public:
         return True
     return is_facilitator(user) or is_story_author(user, story)
 
@@ -54,7 +56,8 @@ def can_change_story(user, story: Story) -> bool:
 def story_allowed_actions(user, story: Story) -> frozenset[str]:
     """The actions the user may take on the story now."""
     allowed: set[str] = set()
-    author = is_story_author(user, story)
+    # A suspended (or withdrawn) organisation's members can change nothing.
+    author = is_story_author(user, story) and organisation_in_good_standing(story.organisation)
     facilitator = is_facilitator(user)
     status = story.status
     if (author and status in EDITABLE_STATUSES) or (facilitator and status != Status.REJECTED):

@@ -106,7 +106,7 @@ def story_versions(story: Story, user=None) -> list[Story]:
     facilitators), the story itself included, in the order of the languages."""
     qs = Story.objects.filter(group=story.group).only("pk", "language", "title", "status")
     if not (user is not None and can_change_story(user, story)):
-        qs = qs.filter(status=Status.PUBLISHED)
+        qs = qs.filter(pk__in=Story.objects.public().values("pk"))
     order = {code: i for i, code in enumerate(["ar", "zh", "en", "fr", "ru", "es"])}
     return sorted(qs, key=lambda s: order.get(s.language, 99))
 
@@ -115,7 +115,7 @@ def attach_published_versions(stories: list[Story]) -> None:
     """Set `published_versions` (the other published versions) on each story, in one query."""
     by_group: dict = {}
     for version in (
-        Story.objects.published()
+        Story.objects.public()
         .filter(group__in={s.group for s in stories})
         .only("pk", "group", "language", "title")
     ):
@@ -129,7 +129,7 @@ def version_for_reader(story: Story, language: str | None = None) -> Story | Non
     language = language or reader_language()
     if story.language == language:
         return story
-    return Story.objects.published().filter(group=story.group, language=language).first()
+    return Story.objects.public().filter(group=story.group, language=language).first()
 
 
 def _pick_versions(rows, language: str) -> dict:
@@ -252,7 +252,7 @@ def story_search(
     possible) matching the filters and, across languages, the text query."""
     language = language or reader_language()
     query = " ".join((filters.q or "").split())
-    qs = apply_story_filters(Story.objects.published(), filters)
+    qs = apply_story_filters(Story.objects.public(), filters)
     scores: dict = {}
     if query:
         candidates = list(
@@ -308,7 +308,7 @@ def cards(ids: list[int], *, language: str | None = None) -> list[Story]:
     items = [by_id[pk] for pk in ids if pk in by_id]
     languages: dict = {}
     for group, lang in (
-        Story.objects.published()
+        Story.objects.public()
         .filter(group__in={s.group for s in items})
         .values_list("group", "language")
     ):
@@ -382,19 +382,19 @@ def stories_published_between(start, end, *, limit: int = 6) -> list[Story]:
     per story in the reader's language when that version is among them (the report's
     "Selected stories")."""
     return _published_items(
-        Story.objects.published().filter(published_at__gte=start, published_at__lt=end), limit
+        Story.objects.public().filter(published_at__gte=start, published_at__lt=end), limit
     )
 
 
 def stories_for_theme(slug: str, *, limit: int = 6) -> list[Story]:
     return _published_items(
-        apply_story_filters(Story.objects.published(), StoryFilters(theme=[slug])), limit
+        apply_story_filters(Story.objects.public(), StoryFilters(theme=[slug])), limit
     )
 
 
 def stories_for_country(iso2: str, *, limit: int = 6) -> list[Story]:
     return _published_items(
-        apply_story_filters(Story.objects.published(), StoryFilters(country=iso2)), limit
+        apply_story_filters(Story.objects.public(), StoryFilters(country=iso2)), limit
     )
 
 
@@ -411,7 +411,7 @@ def stories_related_to_listing(listing, *, limit: int = 3) -> list[Story]:
     norm = float(np.linalg.norm(vector)) or 1.0
     vector = vector / norm
     rows = list(
-        Story.objects.published()
+        Story.objects.public()
         .filter(embedding_model=embedder.name)
         .values_list("pk", "group", "language", "published_at", "embedding")
     )
@@ -453,7 +453,7 @@ def linkable_initiatives(organisation):
     from wipomatch.cooperation.models import Initiative
 
     return (
-        Initiative.objects.published()
+        Initiative.objects.public()
         .filter(Q(organisation=organisation) | Q(parties__organisation=organisation))
         .distinct()
         .order_by("title")
@@ -461,7 +461,7 @@ def linkable_initiatives(organisation):
 
 
 def stories_for_initiative(initiative, *, limit: int = 6) -> list[Story]:
-    return _published_items(Story.objects.published().filter(initiatives=initiative), limit)
+    return _published_items(Story.objects.public().filter(initiatives=initiative), limit)
 
 
 def open_contact_request(user, story: Story):

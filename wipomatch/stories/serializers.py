@@ -186,7 +186,7 @@ class StorySerializer(serializers.Serializer):
         versions = getattr(story, "published_versions", None)
         if versions is None:
             versions = list(
-                Story.objects.published()
+                Story.objects.public()
                 .filter(group=story.group)
                 .exclude(pk=story.pk)
                 .only("pk", "language", "title")
@@ -195,7 +195,7 @@ class StorySerializer(serializers.Serializer):
 
     @extend_schema_field(StoryInitiativeSerializer(many=True))
     def get_initiatives(self, story) -> list[dict]:
-        initiatives = [i for i in story.initiatives.all() if i.is_published]
+        initiatives = [i for i in story.initiatives.all() if i.is_public]
         return StoryInitiativeSerializer(initiatives, many=True, context=self.context).data
 
     @extend_schema_field(StoryVersionSerializer(many=True))

@@ -20,6 +20,7 @@ from wipomatch.core.mail import email_after_commit
 from wipomatch.core.permissions import require_facilitator
 from wipomatch.core.text import clean_plain_text
 from wipomatch.members.models import Membership, Organisation
+from wipomatch.members.permissions import STANDING_REFUSAL, organisation_in_good_standing
 from wipomatch.members.selectors import facilitator_contacts, focal_point_emails
 from wipomatch.reference.models import Country, SdgGoal, VocabularyTerm
 
@@ -202,6 +203,8 @@ def _require(user, story: Story, action: str) -> None:
     if action not in story_allowed_actions(user, story):
         if not (getattr(user, "is_facilitator", False) or is_story_author(user, story)):
             raise PermissionDenied
+        if not organisation_in_good_standing(story.organisation):
+            raise PermissionDenied(STANDING_REFUSAL)
         raise ValidationError(_("This action is not possible in the story's current state."))
 
 

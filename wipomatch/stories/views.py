@@ -136,7 +136,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
     years = sorted(
         {
             y
-            for y in Story.objects.published()
+            for y in Story.objects.public()
             .annotate(y=ExtractYear("published_at"))
             .values_list("y", flat=True)
             .distinct()

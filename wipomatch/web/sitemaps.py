@@ -12,7 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from wipomatch.cooperation.models import Initiative
-from wipomatch.listings.models import Kind, Listing, Status
+from wipomatch.listings.models import Kind, Listing
 from wipomatch.members.models import Organisation
 from wipomatch.reference.models import Country, VocabularyTerm
 from wipomatch.stories.models import Story
@@ -48,11 +48,7 @@ class ListingSitemap(_I18nSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return (
-            Listing.objects.filter(status=Status.PUBLISHED)
-            .only("pk", "kind", "updated_at")
-            .order_by("pk")
-        )
+        return Listing.objects.public().only("pk", "kind", "updated_at").order_by("pk")
 
     def location(self, item):
         name = "need_detail" if item.kind == Kind.NEED else "offer_detail"
@@ -66,7 +62,7 @@ class StorySitemap(_I18nSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Story.objects.published().only("pk", "updated_at").order_by("pk")
+        return Story.objects.public().only("pk", "updated_at").order_by("pk")
 
     def location(self, item):
         return reverse("stories:detail", args=[item.pk])
@@ -79,7 +75,7 @@ class InitiativeSitemap(_I18nSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Initiative.objects.published().only("pk", "updated_at").order_by("pk")
+        return Initiative.objects.public().only("pk", "updated_at").order_by("pk")
 
     def location(self, item):
         return reverse("cooperation:detail", args=[item.pk])

@@ -5,7 +5,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from wipomatch.listings.models import Kind, Status
+from wipomatch.listings.models import Kind
 
 from ..models import CaseState, DeclineReason, Outcome
 from ..permissions import user_organisation_ids
@@ -97,7 +97,7 @@ def interest_panel(context, listing):
     if (
         user is None
         or not user.is_authenticated
-        or listing.status != Status.PUBLISHED
+        or not listing.is_public
         or listing.organisation_id in user_organisation_ids(user)
     ):
         return result

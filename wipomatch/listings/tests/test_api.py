@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from wipomatch.core.audit import audit_trail_for
 from wipomatch.listings import services
-from wipomatch.listings.models import Kind, Listing, Status
+from wipomatch.listings.models import Kind, Listing, ListingRevision, Status
 from wipomatch.listings.search import clear_search_cache
 from wipomatch.listings.validation import ListingData
 from wipomatch.members.models import Membership
@@ -485,13 +485,26 @@ def test_owner_organisation_and_facilitators_edit_a_published_listing(
     }[role]
     assert response.status_code == expected, response.content
     need.refresh_from_db()
+    if role == "contributor":
+        # A member's substantive change waits for review; the published version stays.
+        assert need.title == "Training for patent examiners"
+        revision = response.json()["pending_revision"]
+        assert revision["proposed"]["title"] == "Training for trademark examiners"
+        assert set(revision["fields"]) >= {"title", "ip_areas"}
+        services.listing_revision_accept(
+            facilitator=FacilitatorFactory(),
+            revision=ListingRevision.objects.get(pk=revision["id"]),
+        )
+        need.refresh_from_db()
     if expected == 200:
         assert need.title == "Training for trademark examiners"
         assert need.ip_areas == ["trademarks"]
         # A partial update keeps what it does not name.
         assert need.themes == ["ip-management"]
         assert need.status == Status.PUBLISHED
-        assert "edited" in set(audit_trail_for(need).values_list("action", flat=True))
+        assert {"edited", "revision_accepted"} & set(
+            audit_trail_for(need).values_list("action", flat=True)
+        )
     else:
         assert need.title == "Training for patent examiners"
 

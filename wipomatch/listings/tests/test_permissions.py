@@ -4,6 +4,8 @@
 DONE = the action was carried out (a redirect elsewhere than the sign-in page).
 """
 
+from dataclasses import replace
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -19,7 +21,9 @@ from wipomatch.members.tests.factories import (
     OrganisationFactory,
 )
 
+from .. import services
 from ..models import Listing, Status
+from ..validation import listing_data_of
 from .factories import NeedFactory, OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +56,14 @@ def world(db):
             organisation=org, user=contributor, status=Status.PUBLISHED, facilitator=facilitator
         ),
     }
+    revised = NeedFactory(
+        organisation=org, user=contributor, status=Status.PUBLISHED, facilitator=facilitator
+    )
+    data = replace(listing_data_of(revised), title="A proposed new title")
+    services.listing_update(user=contributor, listing=revised, data=data)
     return {
         "listings": listings,
+        "revision": services.pending_revision_of(revised),
         "users": {
             "anonymous": None,
             "applicant": ApplicationFactory().applicant,
@@ -124,6 +134,24 @@ MATRIX = {
         {"listings": "submitted", "confirmed": "1"},
         [LOGIN, 403, 403, 403, DONE, DONE],
     ),
+    "revision_review:get": (
+        "get",
+        lambda w: [w["revision"].pk],
+        None,
+        [LOGIN, 404, 200, 404, 200, 200],
+    ),
+    "revision_review:post": (
+        "post",
+        lambda w: [w["revision"].pk],
+        {"decision": "accept"},
+        [LOGIN, 404, 403, 404, DONE, DONE],
+    ),
+    "revision_withdraw": (
+        "post",
+        lambda w: [w["revision"].pk],
+        {},
+        [LOGIN, 404, DONE, 404, DONE, DONE],  # staff: refused with a message, no change
+    ),
     "theme_page": ("get", lambda w: ["public-health"], None, [200] * 6),
     "country_page": ("get", lambda w: ["SN"], None, [200] * 6),
 }
@@ -162,7 +190,7 @@ def test_the_matrix_covers_every_page_of_needs_and_offers():
     from .. import urls, views
 
     names = {p.name for p in urls.urlpatterns if p.callback.__module__ == views.__name__}
-    assert len(names) == 13
+    assert len(names) == 15
     assert names <= {case.split(":")[0] for case in MATRIX}
     # the theme and country pages are web's, and they show published listings only
     assert {"theme_page", "country_page"} <= {case.split(":")[0] for case in MATRIX}

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
+from wipomatch.members.tests.factories import FacilitatorFactory
+
 from .. import services
 from ..filters import TERM_PARAMS, BrowseFilters
 from ..models import Kind, Listing, Status
@@ -462,6 +464,10 @@ def test_the_cache_follows_an_edit_without_a_full_reload(
     data = listing_data(Kind.OFFER, **{**MUSIC_SOCIETY, "language": "en"})
     with django_capture_on_commit_callbacks(execute=True):
         services.listing_update(user=course.created_by, listing=course, data=data)
+        # a member's change to a published listing is live once a facilitator accepts it
+        services.listing_revision_accept(
+            facilitator=FacilitatorFactory(), revision=services.pending_revision_of(course)
+        )
 
     assert search(q="patent examination").items == []
     assert [x.pk for x in search(q="collective management music").items] == [course.pk]

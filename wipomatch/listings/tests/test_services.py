@@ -519,9 +519,13 @@ def test_a_listing_untouched_for_six_months_prompts_its_owner_once(team, on_comm
     [prompt] = _mails_to(team["contributor"].email)
     assert need.title in prompt.subject
     assert f"/needs/{need.pk}/" in prompt.body
-    # Editing the listing answers the prompt; six months later it comes again.
+    # Editing the listing (once the changes are accepted) answers the prompt; six months later
+    # it comes again.
     need.refresh_from_db()
     services.listing_update(user=team["contributor"], listing=need, data=listing_data())
+    services.listing_revision_accept(
+        facilitator=team["facilitator"], revision=services.pending_revision_of(need)
+    )
     need.refresh_from_db()
     assert need.stale_prompted_at is None
 

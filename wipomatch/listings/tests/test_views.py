@@ -23,6 +23,7 @@ from wipomatch.members.tests.factories import (
     country,
 )
 
+from .. import services
 from ..models import Listing, Status
 from ..permissions import listing_allowed_actions
 from ..search import clear_search_cache
@@ -608,9 +609,29 @@ def test_editing_shows_the_stored_values_and_keeps_a_published_listing_published
     response = client.post(url, _need_post(title="Examiner training, 2027", action="save"))
     assert response.status_code == 302
     published_need.refresh_from_db()
-    assert published_need.title == "Examiner training, 2027"
+    # The change waits for a facilitator; the published version stays as it was.
+    assert published_need.title == "Examiner training"
     assert published_need.status == Status.PUBLISHED
-    assert audit_trail_for(published_need).order_by("-id").first().action == "edited"
+    assert audit_trail_for(published_need).order_by("-id").first().action == "revision_proposed"
+    # the substantive fields wait for review; the dates and languages change at once
+    fields = services.pending_revision_of(published_need).fields
+    assert "title" in fields and "summary" in fields
+    assert not {"start_date", "end_date", "delivery_languages"} & set(fields)
+    assert str(published_need.start_date) == "2027-01-10"
+    page = client.get(published_need.get_absolute_url()).content.decode()
+    assert "Changes awaiting review" in page
+    assert client.get(url).context["form"]["title"].value() == "Examiner training, 2027"
+
+
+def test_changing_only_the_title_in_the_form_proposes_only_the_title(published_need, member):
+    client = client_for(member)
+    url = reverse("listings:listing_edit", args=[published_need.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: v for k, v in data.items() if v not in (None, "", [])}
+    data.update(title="Examiner training, 2027", action="save")
+    assert client.post(url, data).status_code == 302
+    assert services.pending_revision_of(published_need).fields == ["title"]
 
 
 def test_editing_a_draft_and_submitting_it(org, member):

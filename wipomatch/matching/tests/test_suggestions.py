@@ -9,7 +9,11 @@ from wipomatch.listings import services as listing_services
 from wipomatch.listings.tests.factories import NeedFactory, OfferFactory, publish
 from wipomatch.listings.validation import ListingData
 from wipomatch.matching.models import Dismissal, Suggestion
-from wipomatch.members.tests.factories import MembershipFactory, OrganisationFactory
+from wipomatch.members.tests.factories import (
+    FacilitatorFactory,
+    MembershipFactory,
+    OrganisationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +100,10 @@ def test_editing_a_listing_refreshes_its_suggestions(market, committed):
     data = ListingData(**{**MATCHING_OFFER, "title": "Second course on pharmaceutical patents"})
     with committed():
         listing_services.listing_update(user=owner, listing=market["bad"], data=data)
+        listing_services.listing_revision_accept(
+            facilitator=FacilitatorFactory(),
+            revision=listing_services.pending_revision_of(market["bad"]),
+        )
     row = Suggestion.objects.get(need=market["need"], offer=market["bad"])
     assert "public-health" in row.explanation["shared_themes"]
 
