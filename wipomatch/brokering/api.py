@@ -25,7 +25,7 @@ from wipomatch.messaging.services import conversation_open, message_post
 
 from . import permissions as perms
 from . import services
-from .models import CaseState
+from .models import CaseState, MatchCase
 from .selectors import cases_for_user, get_case_for_user
 from .serializers import (
     AcceptSerializer,
@@ -116,6 +116,7 @@ class MatchListView(ThrottledLocalisedAPIMixin, generics.GenericAPIView):
     permission_classes = [IsAuthenticated]
     pagination_class = StandardPagination
     serializer_class = MatchCaseSerializer
+    queryset = MatchCase.objects.none()  # for the schema only; `get` reads cases_for_user
 
     @extend_schema(
         parameters=[
