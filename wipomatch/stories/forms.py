@@ -12,7 +12,7 @@ from wipomatch.reference.models import VocabularyTerm
 
 from .images import MAX_BYTES
 from .models import STORY_LANGUAGES, Kind, Story
-from .selectors import StoryFilters, linkable_initiatives
+from .selectors import StoryFilters, linkable_cases, linkable_initiatives
 from .services import KeyResultData, StoryData
 
 KEY_RESULT_ROWS = 4
@@ -115,9 +115,30 @@ class StoryForm(StyledForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    cases = forms.MultipleChoiceField(
+        label=_("Brokering cases this story comes from"),
+        required=False,
+        help_text=_(
+            "Only people who may see a case (its two organisations and the facilitators) "
+            "see this link; the public page does not show it."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "Choose brokering cases your organisation is a party to and that ended in "
+                "an agreement."
+            )
+        },
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organisation: Organisation, user, **kwargs):
         super().__init__(*args, **kwargs)
         vocabularies = vocabulary_choices()
+        cases = [(str(c.pk), c.conversation_title()) for c in linkable_cases(user, organisation)]
+        if cases:
+            self.fields["cases"].choices = cases
+        else:
+            del self.fields["cases"]
         initiatives = [(str(i.pk), i.title) for i in linkable_initiatives(organisation)]
         if initiatives:
             self.fields["initiatives"].choices = initiatives
@@ -165,6 +186,7 @@ class StoryForm(StyledForm):
             "sdg_goals": [str(g.number) for g in story.sdg_goals.all()],
             "organisations_involved": [str(o.pk) for o in story.organisations_involved.all()],
             "initiatives": [str(i.pk) for i in story.initiatives.all()],
+            "cases": [str(c.pk) for c in story.cases.all()],
         }
         for i, result in enumerate(story.key_results.all()[:KEY_RESULT_ROWS], start=1):
             initial[f"figure_{i}"] = result.figure_display
@@ -196,6 +218,7 @@ class StoryForm(StyledForm):
             sdg_goals=[int(n) for n in data.get("sdg_goals") or []],
             organisations_involved=[int(pk) for pk in data.get("organisations_involved") or []],
             initiatives=[int(pk) for pk in data.get("initiatives") or []],
+            cases=[int(pk) for pk in data.get("cases") or []],
             key_results=results,
         )
 

@@ -102,6 +102,15 @@ class Story(TimeStampedModel):
         related_name="stories",
         help_text=_("The cooperation initiatives this story comes from."),
     )
+    cases = models.ManyToManyField(
+        "brokering.MatchCase",
+        verbose_name=_("brokering cases"),
+        blank=True,
+        related_name="stories",
+        help_text=_(
+            "The brokering cases this story comes from; shown only to those who may see each case."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

@@ -460,6 +460,31 @@ def linkable_initiatives(organisation):
     )
 
 
+def party_cases(user, organisation):
+    """The brokering cases the user may see (scoped by `cases_for_user`) to which
+    `organisation` is a party."""
+    from wipomatch.brokering.selectors import cases_for_user
+
+    return cases_for_user(user).filter(
+        Q(requesting_organisation=organisation) | Q(receiving_organisation=organisation)
+    )
+
+
+def linkable_cases(user, organisation):
+    """Brokering cases a story of `organisation` may name: its cases that ended in an
+    agreement, among those the user may see."""
+    from wipomatch.brokering.models import CaseState
+
+    return party_cases(user, organisation).filter(state=CaseState.AGREEMENT).order_by("-pk")
+
+
+def visible_story_cases(user, story: Story) -> list:
+    """The cases linked to the story that this user may see (none for anonymous visitors)."""
+    from wipomatch.brokering.selectors import cases_for_user
+
+    return list(cases_for_user(user).filter(stories=story).order_by("pk"))
+
+
 def stories_for_initiative(initiative, *, limit: int = 6) -> list[Story]:
     return _published_items(Story.objects.public().filter(initiatives=initiative), limit)
 

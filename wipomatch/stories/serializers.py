@@ -13,6 +13,7 @@ from wipomatch.reference.serializers import CountryCodeField, RegionCodeField
 
 from .models import Kind, Story
 from .rendering import render_markdown
+from .selectors import visible_story_cases
 
 
 class StoryFilterSerializer(serializers.Serializer):
@@ -145,6 +146,18 @@ class StoryInitiativeSerializer(serializers.Serializer):
         return _absolute(self.context, f"/api/v1/initiatives/{initiative.pk}/")
 
 
+class StoryCaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    state = serializers.CharField(help_text=_("The state of the case (agreement)."))
+    requesting_organisation = serializers.CharField(source="requesting_organisation.name")
+    receiving_organisation = serializers.CharField(source="receiving_organisation.name")
+    url = serializers.SerializerMethodField(help_text=_("The case's page."))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, case) -> str:
+        return _absolute(self.context, case.get_absolute_url())
+
+
 class StorySerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     url = serializers.SerializerMethodField(help_text=_("The story's page."))
@@ -169,11 +182,26 @@ class StorySerializer(serializers.Serializer):
     initiatives = serializers.SerializerMethodField(
         help_text=_("The published cooperation initiatives this story comes from.")
     )
+    cases = serializers.SerializerMethodField(
+        help_text=_(
+            "The brokering cases this story comes from that the caller may see (the cases of "
+            "the caller's organisations; every case for facilitators); empty for anyone else."
+        )
+    )
     published_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, story) -> str:
         return _absolute(self.context, reverse("stories:detail", args=[story.pk]))
+
+    @extend_schema_field(StoryCaseSerializer(many=True))
+    def get_cases(self, story) -> list[dict]:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:
+            return []
+        cases = visible_story_cases(user, story)
+        return StoryCaseSerializer(cases, many=True, context=self.context).data
 
     def get_body_html(self, story) -> str:
         return render_markdown(story.body)

@@ -28,7 +28,7 @@ from .images import clean_image
 from .models import STORY_LANGUAGES, KeyResult, Kind, Status, Story, StoryImage
 from .permissions import is_story_author, story_allowed_actions
 from .rendering import has_dangerous_scheme
-from .selectors import linkable_initiatives
+from .selectors import linkable_cases, linkable_initiatives, party_cases
 
 MAX_KEY_RESULTS = 8
 MAX_IMAGES = 8
@@ -55,6 +55,7 @@ class StoryData:
     countries: list[str] = field(default_factory=list)  # ISO alpha-2
     organisations_involved: list[int] = field(default_factory=list)
     initiatives: list[int] = field(default_factory=list)
+    cases: list[int] = field(default_factory=list)
     key_results: list[KeyResultData] = field(default_factory=list)
 
 
@@ -66,6 +67,7 @@ class _Clean:
     countries: list
     organisations: list
     initiatives: list
+    cases: list
     key_results: list
 
 
@@ -77,7 +79,7 @@ def _terms(kind: str, slugs: list[str], field_name: str) -> list[VocabularyTerm]
     return found
 
 
-def _validate(data: StoryData, *, owner: Organisation) -> _Clean:
+def _validate(data: StoryData, *, owner: Organisation, user) -> _Clean:
     errors: dict[str, list[str]] = {}
     title = clean_plain_text(data.title)[:200]
     summary = clean_plain_text(data.summary)[:500]
@@ -127,6 +129,13 @@ def _validate(data: StoryData, *, owner: Organisation) -> _Clean:
         errors["initiatives"] = [
             _("Choose published initiatives in which your organisation took part.")
         ]
+    wanted_cases = set(data.cases or [])
+    cases = list(linkable_cases(user, owner).filter(pk__in=wanted_cases))
+    if len(cases) != len(wanted_cases):
+        if party_cases(user, owner).filter(pk__in=wanted_cases).count() != len(wanted_cases):
+            errors["cases"] = [_("Choose brokering cases your organisation is a party to.")]
+        else:
+            errors["cases"] = [_("Choose brokering cases that ended in an agreement.")]
     results = []
     for index, item in enumerate((data.key_results or [])[: MAX_KEY_RESULTS + 1]):
         label = clean_plain_text(item.label)[:200]
@@ -167,6 +176,7 @@ def _validate(data: StoryData, *, owner: Organisation) -> _Clean:
         countries=countries,
         organisations=organisations,
         initiatives=initiatives,
+        cases=cases,
         key_results=results,
     )
 
@@ -181,6 +191,7 @@ def _store(story: Story, clean: _Clean) -> None:
     story.countries.set(clean.countries)
     story.organisations_involved.set(clean.organisations)
     story.initiatives.set(clean.initiatives)
+    story.cases.set(clean.cases)
     story.key_results.all().delete()
     for result in clean.key_results:
         result.story = story
@@ -231,7 +242,7 @@ def story_create(
         or not Membership.objects.filter(user=user, organisation=organisation).exists()
     ):
         raise PermissionDenied
-    clean = _validate(data, owner=organisation)
+    clean = _validate(data, owner=organisation, user=user)
     story = Story(organisation=organisation, author=user)
     if version_of is not None:
         if "add_version" not in story_allowed_actions(user, version_of):
@@ -260,7 +271,7 @@ def story_create(
 def story_update(*, user, story: Story, data: StoryData) -> Story:
     """Edit the text and facets. A published story stays published; the edit is audited."""
     _require(user, story, "edit")
-    clean = _validate(data, owner=story.organisation)
+    clean = _validate(data, owner=story.organisation, user=user)
     if clean.values["language"] != story.language and _language_taken(
         story.group, clean.values["language"], exclude=story.pk
     ):

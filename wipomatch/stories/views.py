@@ -37,6 +37,7 @@ from .selectors import (
     story_search,
     story_versions,
     version_for_reader,
+    visible_story_cases,
 )
 
 PAGE_SIZE = 12
@@ -209,6 +210,7 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "language_name": LANGUAGE_NAMES.get(story.language, story.language),
         "images": images,
+        "cases": visible_story_cases(user, story),
         "og_image": request.build_absolute_uri(images[0].file.url) if images else "",
         "og_url": request.build_absolute_uri(reverse("stories:detail", args=[story.pk])),
         "badge": STATUS_BADGES.get(story.status, "text-bg-secondary"),
@@ -241,6 +243,7 @@ def story_create(request: HttpRequest) -> HttpResponse:
     form = StoryForm(
         request.POST or None,
         organisation=organisation,
+        user=request.user,
         initial={"language": reader_language(), "countries": [organisation.country.iso2]},
     )
     if request.method == "POST" and form.is_valid():
@@ -271,7 +274,9 @@ def story_add_version(request: HttpRequest, pk: int) -> HttpResponse:
     initial = StoryForm.initial_from(original)
     wanted = request.GET.get("language") or ""
     initial["language"] = wanted if wanted in LANGUAGE_NAMES else ""
-    form = StoryForm(request.POST or None, organisation=original.organisation, initial=initial)
+    form = StoryForm(
+        request.POST or None, organisation=original.organisation, user=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             story = services.story_create(
@@ -303,6 +308,7 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = StoryForm(
         request.POST or None,
         organisation=story.organisation,
+        user=request.user,
         initial=StoryForm.initial_from(story),
     )
     if request.method == "POST" and form.is_valid():
