@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("stories/", include("wipomatch.stories.urls")),
     path("insights/", include("wipomatch.insights.urls")),
     path("accounts/", include("allauth.urls")),
+    path("staff/", include("wipomatch.core.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wipomatch.core.middleware.StaffTwoFactorMiddleware",
+    "wipomatch.core.middleware.NumberTooLargeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,6 +103,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+    }
+
+# One cache shared by every process (web workers, task worker): API throttles and the sign-in
+# lockout count in it, so a limit is one limit however many processes serve. The database cache
+# by default (its table is created by `manage.py prepare` and after every `migrate`), Redis when
+# REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "wipomatch_cache",
+        }
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -155,14 +173,38 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "wipomatch.members.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WIPO Match] "
+# Failed sign-ins: limits are checked in order and a refused attempt stops at the first, so one
+# address (at most 10 per 15 minutes, 40 an hour) can never reach the per-account limit (60 an
+# hour): a flood of wrong passwords from one address does not lock the owner out elsewhere.
+# (allauth's default, 10/m/ip then 5/5m/key, lets any one address lock any account.)
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/15m/ip,60/h/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "WIPO Match"
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "WIPO Match <no-reply@wipomatch.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The e-mail outbox (wipomatch.core.outbox): a refused e-mail is retried after
+# OUTBOX_BACKOFF_SECONDS × 2^(attempts-1), at most OUTBOX_BACKOFF_MAX_SECONDS apart, and is
+# failed (shown to staff) after OUTBOX_MAX_ATTEMPTS; a sender that died mid-batch gives its rows
+# back after OUTBOX_CLAIM_LEASE_SECONDS; one run sends OUTBOX_BATCH_SIZE e-mails per connection.
+OUTBOX_MAX_ATTEMPTS = 8
+OUTBOX_BACKOFF_SECONDS = 60
+OUTBOX_BACKOFF_MAX_SECONDS = 6 * 3600
+OUTBOX_CLAIM_LEASE_SECONDS = 600
+OUTBOX_BATCH_SIZE = 50
+# Seconds to wait for the mail server before the attempt counts as failed.
+EMAIL_TIMEOUT = 20
 
 # --- Background work (Django's Tasks API on the database backend) --------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# wipomatch.core.task_recovery: a task that raises runs again after
+# TASKS_RETRY_BACKOFF_SECONDS × 2^(attempts-1) (at most TASKS_RETRY_BACKOFF_MAX_SECONDS) until it
+# has been attempted TASKS_MAX_ATTEMPTS times; a task RUNNING longer than TASKS_LEASE_SECONDS has
+# lost its worker and is run again by the periodic "tasks-recover" job (far above the longest task).
+TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", "5"))
+TASKS_RETRY_BACKOFF_SECONDS = int(os.environ.get("TASKS_RETRY_BACKOFF_SECONDS", "30"))
+TASKS_RETRY_BACKOFF_MAX_SECONDS = 3600
+TASKS_LEASE_SECONDS = int(os.environ.get("TASKS_LEASE_SECONDS", "1800"))
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -179,7 +221,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
     "EXCEPTION_HANDLER": "wipomatch.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "wipomatch.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# Deepest nesting of a JSON request body the API parses (bodies of this API nest 3 levels).
+API_JSON_MAX_DEPTH = 32
 SPECTACULAR_SETTINGS = {
     "TITLE": "WIPO Match API",
     "DESCRIPTION": "Open API of WIPO Match: reference data, member organisations and more.",
@@ -194,7 +243,8 @@ SPECTACULAR_SETTINGS = {
 # --- Platform --------------------------------------------------------------------------------
 # Every tunable the code reads is declared here, with its default; code reads `settings.X`.
 SITE_NAME = "WIPO Match"
-# Absolute address of the platform, for links in e-mails (core/mail.py).
+# Where the platform is served, for links in e-mails. `manage.py serve --host H --port P` (and so
+# `make run PORT=P`) sets it for its processes unless the environment already does.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Matching engine parameters over the engine's defaults (`EngineConfig.from_dict`, which rejects
 # unknown keys): weights, thresholds, index sizes. See docs/matching.md.

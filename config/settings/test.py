@@ -14,5 +14,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Each test starts with an empty cache of its own and pinned query counts stay about the page;
+# the shared database cache is tested across real processes in wipomatch/core/tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Lexical embeddings keep the suite fast; tests about cross-language meaning pin "use".
 LISTING_EMBEDDER = "hashing"

@@ -2,10 +2,12 @@
 
 `ReadOnlyAdmin` is the base of every admin page that only shows what the services wrote."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import AuditEvent
+from .models import AuditEvent, OutboxEmail
+from .outbox import outbox_retry
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,3 +39,43 @@ class AuditEventAdmin(ReadOnlyAdmin):
     @admin.display(description=_("reason"))
     def short_reason(self, obj: AuditEvent) -> str:
         return obj.reason if len(obj.reason) <= 80 else f"{obj.reason[:79]}…"
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(ReadOnlyAdmin):
+    """Outgoing e-mails: read-only, with one action to send failed ones again."""
+
+    list_display = ("created_at", "status", "subject", "recipients", "attempts", "next_attempt_at")
+    list_filter = ("status", "template")
+    search_fields = ("subject", "to", "template")
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    readonly_fields = (
+        "created_at",
+        "updated_at",
+        "status",
+        "template",
+        "language",
+        "from_email",
+        "to",
+        "subject",
+        "body",
+        "headers",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    )
+    fields = readonly_fields
+
+    @admin.display(description=_("to"))
+    def recipients(self, obj: OutboxEmail) -> str:
+        return ", ".join(obj.to)
+
+    @admin.action(description=_("Send the selected e-mails again"))
+    def retry(self, request, queryset) -> None:
+        count = outbox_retry(ids=list(queryset.values_list("pk", flat=True)))
+        message = ngettext(
+            "%(count)d e-mail will be sent again.", "%(count)d e-mails will be sent again.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
+from .outbox import emails_held_back
 from .tasks import send_email_task
 
 
@@ -23,12 +24,18 @@ class HeldBack:
     def __init__(self, backend, *, keep_other_tasks: bool) -> None:
         self._backend = backend
         self._keep_other_tasks = keep_other_tasks
-        self.dropped = 0  # e-mails
+        self._dropped = 0  # e-mails queued as tasks
+        self.emails = None  # the outbox's hold-back (e-mails written to the outbox)
         self.held = 0  # other tasks, when they are not kept
+
+    @property
+    def dropped(self) -> int:
+        """E-mails not sent, whether queued as tasks or written to the outbox."""
+        return self._dropped + (self.emails.dropped if self.emails is not None else 0)
 
     def enqueue(self, task, args, kwargs):
         if task.func is send_email_task.func:
-            self.dropped += 1
+            self._dropped += 1
             return None
         if not self._keep_other_tasks:
             self.held += 1
@@ -47,6 +54,8 @@ def background_work_held_back(*, keep_other_tasks: bool = True) -> Iterator[Held
     stand_in = HeldBack(real, keep_other_tasks=keep_other_tasks)
     task_backends[DEFAULT_TASK_BACKEND_ALIAS] = stand_in
     try:
-        yield stand_in
+        with emails_held_back() as emails:
+            stand_in.emails = emails
+            yield stand_in
     finally:
         task_backends[DEFAULT_TASK_BACKEND_ALIAS] = real

@@ -1,30 +1,21 @@
-"""E-mails rendered from templates in the recipient's language and sent after commit.
+"""E-mails rendered from templates in the recipient's language, through the outbox.
 
 Each e-mail has `<template>_subject.txt` and `<template>_body.txt` under `templates/emails/`.
-Context values must be JSON-serialisable because the send happens in the task worker.
+`email_after_commit` renders it at once and writes it to the outbox in the caller's transaction
+(`wipomatch.core.outbox`); once that transaction commits, the task worker is asked to send it.
+A rolled-back change leaves no e-mail, and a request never talks to the mail server.
 """
 
+import logging
 import re
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 
+from . import outbox
+from .tasks import send_outbox_task
 
-def send_templated_email(*, template: str, to: list[str], language: str, context: dict) -> None:
-    with translation.override(language or settings.LANGUAGE_CODE):
-        ctx = {"site_name": settings.SITE_NAME, "site_url": _site_url(), **context}
-        subject = render_to_string(f"emails/{template}_subject.txt", ctx).strip()
-        body = render_to_string(f"emails/{template}_body.txt", ctx)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=to,
-    )
-
+logger = logging.getLogger(__name__)
 
 _LANGUAGE_PREFIX = re.compile(
     r"^/(?:" + "|".join(re.escape(code) for code, _name in settings.LANGUAGES) + r")/"
@@ -44,21 +35,26 @@ def links_in_language(context: dict, language: str) -> dict:
 
 
 def email_after_commit(*, template: str, to: list[str], language: str, context: dict) -> None:
-    """Queue an e-mail once the surrounding transaction commits (never for rolled-back work)."""
-    recipients = [addr for addr in to if addr]
-    if not recipients:
-        return
-    context = links_in_language(context, language)
-
-    def _enqueue():
-        from .tasks import send_email_task
-
-        send_email_task.enqueue(
-            template=template, to=recipients, language=language, context=context
-        )
-
-    transaction.on_commit(_enqueue)
+    """Write an e-mail to the outbox now; it is sent once the surrounding transaction commits
+    (never for rolled-back work)."""
+    row = outbox.outbox_add(
+        template=template,
+        to=to,
+        language=language,
+        context=links_in_language(context, language),
+    )
+    if row is not None:
+        wake_sender_after_commit([row.pk])
 
 
-def _site_url() -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+def wake_sender_after_commit(ids: list[int] | None = None) -> None:
+    """Ask the worker to send these outbox rows (all due rows if None) once this transaction
+    commits; if the transaction rolls back, the rows are gone and nothing is queued."""
+
+    def enqueue() -> None:
+        try:
+            send_outbox_task.enqueue(ids=ids)
+        except Exception:  # the periodic "outbox-send" job sends the rows on its next run anyway
+            logger.exception("Could not queue the outbox sender")
+
+    transaction.on_commit(enqueue, robust=True)

@@ -1,6 +1,6 @@
 """Staff (facilitators and admins) must have two-factor authentication before doing anything."""
 
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -56,3 +56,22 @@ class StaffTwoFactorMiddleware:
             except Resolver404:
                 return True
         return match.url_name in _ALLOWED_URL_NAMES
+
+
+class NumberTooLargeMiddleware:
+    """A number beyond what the database can store (10**20 in a URL, on SQLite) is the client's
+    mistake: answer 400 with a clear message instead of a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OverflowError):
+            return None
+        message = _("A number in the address or the form is too large.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -46,3 +46,46 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_state} → {self.to_state}"
+
+
+class OutboxEmail(TimeStampedModel):
+    """One e-mail, rendered when the change that causes it is saved, in the same transaction.
+
+    The task worker sends due rows (`wipomatch.core.outbox.outbox_send_due`): a row is claimed by
+    one sender only, retried with exponential backoff while the mail server refuses it, and marked
+    failed after `OUTBOX_MAX_ATTEMPTS`, where staff see it and can retry it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    template = models.CharField(_("template"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    from_email = models.CharField(_("from"), max_length=320)
+    to = models.JSONField(_("to"), default=list)
+    subject = models.CharField(_("subject"), max_length=998)
+    body = models.TextField(_("body"))
+    # [[content, mimetype], ...], e.g. the HTML part of an account e-mail.
+    alternatives = models.JSONField(_("alternatives"), default=list, blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"

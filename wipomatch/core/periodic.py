@@ -23,6 +23,8 @@ class PeriodicJob:
 
 
 JOBS: tuple[PeriodicJob, ...] = (
+    PeriodicJob("outbox-send", "wipomatch.core.outbox.outbox_send_all_due", 60),
+    PeriodicJob("tasks-recover", "wipomatch.core.task_recovery.tasks_recover_expired", 60),
     PeriodicJob("listings-expiry", "wipomatch.listings.services.listings_expire_due", 3600),
     PeriodicJob("listings-reminders", "wipomatch.listings.services.listings_send_reminders", 3600),
     PeriodicJob(

@@ -18,7 +18,7 @@ from wipomatch.reference.serializers import CountryCodeField, RegionCodeField
 from .filters import SORTS, TERM_PARAMS
 from .models import LANGUAGE_CODES, ClosedReason, Listing, Status, ui_to_listing_language
 from .permissions import LISTING_ACTIONS, listing_allowed_actions
-from .validation import ListingData
+from .validation import MAX_BUDGET, SDG_GOAL_RANGE, ListingData
 
 # --- Query parameters of the list endpoints ----------------------------------------------------
 
@@ -414,10 +414,17 @@ class ListingInputSerializer(serializers.Serializer):
     delivery_languages = serializers.ListField(child=serializers.CharField(), required=False)
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
-    budget_min = serializers.IntegerField(required=False, allow_null=True)
-    budget_max = serializers.IntegerField(required=False, allow_null=True)
+    budget_min = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_BUDGET
+    )
+    budget_max = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_BUDGET
+    )
     budget_currency = serializers.CharField(required=False, allow_blank=True)
-    sdg_goals = serializers.ListField(child=serializers.IntegerField(), required=False)
+    sdg_goals = serializers.ListField(
+        child=serializers.IntegerField(min_value=SDG_GOAL_RANGE[0], max_value=SDG_GOAL_RANGE[1]),
+        required=False,
+    )
     sdg_targets = serializers.ListField(child=serializers.CharField(), required=False)
     translations = serializers.DictField(
         child=ListingTranslationSerializer(),

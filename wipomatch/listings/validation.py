@@ -6,7 +6,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from wipomatch.core.text import clean_plain_text
+from wipomatch.core.text import clean_plain_text, clean_single_line
 from wipomatch.reference.models import Country, Region, SdgGoal, SdgTarget, VocabularyTerm
 
 from .models import LANGUAGE_CODES, Kind
@@ -20,6 +20,8 @@ TERM_FIELDS = {
 }
 MAX_LENGTHS = {"title": 200, "summary": 500, "description": 6000}
 CURRENCIES = ("USD", "EUR", "CHF")
+MAX_BUDGET = 10**12  # far above any technical-assistance budget, far below a 64-bit integer
+SDG_GOAL_RANGE = (1, 17)
 
 
 @dataclass
@@ -73,7 +75,8 @@ def validate_listing(kind: str, data: ListingData) -> CleanListing:
 
     text = {}
     for name, limit in MAX_LENGTHS.items():
-        value = clean_plain_text(getattr(data, name) or "")
+        raw = getattr(data, name) or ""
+        value = clean_single_line(raw) if name == "title" else clean_plain_text(raw)
         if not value:
             error(name, _("This field is required."))
         elif len(value) > limit:
@@ -140,6 +143,8 @@ def validate_listing(kind: str, data: ListingData) -> CleanListing:
             value = getattr(data, name)
             if value is not None and (not isinstance(value, int) or value < 0):
                 error(name, _("Enter a positive whole amount."))
+            elif value is not None and value > MAX_BUDGET:
+                error(name, _("Enter an amount of at most %(max)s.") % {"max": f"{MAX_BUDGET:,}"})
         if (
             isinstance(data.budget_min, int)
             and isinstance(data.budget_max, int)
@@ -149,7 +154,13 @@ def validate_listing(kind: str, data: ListingData) -> CleanListing:
         if data.budget_currency not in CURRENCIES:
             error("budget_currency", _("Choose a currency."))
 
-    goals = list(SdgGoal.objects.filter(number__in=[int(g) for g in data.sdg_goals or []]))
+    # Only numbers an SDG goal can have reach the query (10**20 would overflow SQLite).
+    numbers = [
+        g
+        for g in data.sdg_goals or []
+        if isinstance(g, int) and SDG_GOAL_RANGE[0] <= g <= SDG_GOAL_RANGE[1]
+    ]
+    goals = list(SdgGoal.objects.filter(number__in=numbers))
     unknown = _unknown(data.sdg_goals or [], [g.number for g in goals])
     if unknown:
         error("sdg_goals", _("Unknown SDG goal: %(values)s.") % {"values": ", ".join(unknown)})

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from wipomatch.core.audit import audit_record
 from wipomatch.core.mail import email_after_commit
 from wipomatch.core.permissions import require_facilitator
-from wipomatch.core.text import clean_plain_text
+from wipomatch.core.text import clean_plain_text, clean_single_line
 from wipomatch.reference.models import Country, VocabularyTerm
 
 from .criteria import CRITERIA, CRITERIA_BY_SLUG
@@ -49,6 +49,13 @@ ORGANISATION_PROFILE_FIELDS = (
     "contact_email",
     "themes",
 )
+
+
+def _clean_org_text(key: str, value):
+    """Names are one line without invisible control characters; the description keeps lines."""
+    if key in ("name", "acronym"):
+        return clean_single_line(value)
+    return clean_plain_text(value) if key in ORGANISATION_TEXT_FIELDS else value
 
 
 def _normalised_name(name: str) -> str:
@@ -137,8 +144,8 @@ def application_submit(
         )
     _validate_org_fields(org_type=org_type, themes=themes)
     org = Organisation(
-        name=clean_plain_text(name),
-        acronym=clean_plain_text(acronym),
+        name=clean_single_line(name),
+        acronym=clean_single_line(acronym),
         org_type=org_type,
         country=country,
         website=website,
@@ -197,7 +204,7 @@ def application_update(*, user: User, application: MembershipApplication, **fiel
     ):
         if key in fields:
             value = fields[key]
-            setattr(org, key, clean_plain_text(value) if key in ORGANISATION_TEXT_FIELDS else value)
+            setattr(org, key, _clean_org_text(key, value))
     if "themes" in fields:
         org.themes = sorted(set(fields["themes"] or []))
     org.full_clean()
@@ -471,8 +478,7 @@ def organisation_update(*, user: User, organisation: Organisation, **fields) -> 
         if key not in fields:
             continue
         value = fields[key]
-        if key in ORGANISATION_TEXT_FIELDS:
-            value = clean_plain_text(value)
+        value = _clean_org_text(key, value)
         if key == "themes":
             value = sorted(set(value or []))
         if getattr(organisation, key) != value:

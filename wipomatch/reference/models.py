@@ -4,6 +4,7 @@ Names are stored per UN language (`names` = {"en": ..., "fr": ..., "zh-hans": ..
 source files publish them that way; `name` picks the active language and falls back to English.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -130,7 +131,9 @@ class VocabularyTerm(models.Model):
 
 
 class SdgGoal(models.Model):
-    number = models.PositiveSmallIntegerField(_("goal"), unique=True)
+    number = models.PositiveSmallIntegerField(
+        _("goal"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(17)]
+    )
     short_names = models.JSONField(_("short names"), default=dict)
     titles = models.JSONField(_("titles"), default=dict)
 

@@ -139,22 +139,27 @@ def test_seeding_sends_and_queues_no_email():
     assert "notification e-mails were not sent" in output
 
 
-def test_email_hold_back_drops_only_emails_and_only_inside_the_block():
+def test_email_hold_back_drops_only_emails_and_only_inside_the_block(
+    django_capture_on_commit_callbacks,
+):
     from django_tasks import task_backends
 
     from wipomatch.core.demo import background_work_held_back
-    from wipomatch.core.tasks import send_email_task
+    from wipomatch.core.mail import email_after_commit
+    from wipomatch.core.models import OutboxEmail
 
     def email():
-        send_email_task.enqueue(
-            template="membership_removed", to=["a@example.org"], language="en", context={}
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            email_after_commit(
+                template="membership_removed", to=["a@example.org"], language="en", context={}
+            )
 
     real = task_backends["default"]
-    with background_work_held_back() as backend:
+    with background_work_held_back() as held:
         email()
-        assert backend.dropped == 1
+        assert held.dropped == 1
         assert mail.outbox == []
+        assert not OutboxEmail.objects.exists()
     assert task_backends["default"] is real
     email()
     assert len(mail.outbox) == 1

@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.stdout.write("Migrating the database…")
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)  # the cache shared by every process
         call_command("load_reference", stdout=self.stdout)
         if options["no_demo"]:
             return

@@ -1,5 +1,6 @@
 """Serve the web application and the task worker together; one Ctrl-C stops both."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -10,6 +11,16 @@ from django.core.management.base import BaseCommand
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+def served_environment(host: str, port: str, environ=None) -> dict[str, str]:
+    """The environment of the served processes: links in e-mails point where the platform is
+    actually served (`make run PORT=8791` sends links to port 8791), unless SITE_URL is set."""
+    env = dict(os.environ if environ is None else environ)
+    if not env.get("SITE_URL"):
+        shown = f"[{host}]" if ":" in host else host
+        env["SITE_URL"] = f"http://{shown}:{port}"
+    return env
 
 
 class Command(BaseCommand):
@@ -24,10 +35,14 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _interrupt)
         manage = [sys.executable, "manage.py"]
         address = f"{options['host']}:{options['port']}"
+        env = served_environment(options["host"], str(options["port"]))
+        self.stdout.write(f"Links in e-mails point to {env['SITE_URL']}")
         processes = [
-            subprocess.Popen([*manage, "db_worker", "--interval", "1", "--no-reload"]),  # noqa: S603
-            subprocess.Popen([*manage, "scheduler"]),  # noqa: S603
-            subprocess.Popen([*manage, "runserver", "--noreload", address]),  # noqa: S603
+            subprocess.Popen(  # noqa: S603
+                [*manage, "db_worker", "--interval", "1", "--no-reload"], env=env
+            ),
+            subprocess.Popen([*manage, "scheduler"], env=env),  # noqa: S603
+            subprocess.Popen([*manage, "runserver", "--noreload", address], env=env),  # noqa: S603
         ]
         try:
             # Stop everything as soon as either process ends, so nothing runs half-alive.
