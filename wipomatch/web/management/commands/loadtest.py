@@ -5,7 +5,6 @@ beside /healthz from the same run (docs/deployment.md has figures)."""
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -67,7 +66,9 @@ def build_mix(*, browse_only: bool = False) -> list[Page]:
     if browse_only:
         return [*browse, Page("/healthz", ("/healthz",), 5)]
     mine = (
-        Listing.objects.filter(organisation__memberships__user__email=CONTRIBUTOR_EMAIL)
+        Listing.objects.filter(
+            organisation__memberships__user__email=CONTRIBUTOR_EMAIL, status=Status.PUBLISHED
+        )
         .order_by("pk")
         .values_list("pk", flat=True)[:5]
     )
@@ -188,7 +189,8 @@ class Command(BaseCommand):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(40),
+            # the signed-in session this command creates is bound to this key
+            "SECRET_KEY": settings.SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "false",
             "GUNICORN_BIND": f"127.0.0.1:{port}",
@@ -225,4 +227,20 @@ class Command(BaseCommand):
         self.stdout.write(
             f"gunicorn ready in {time.monotonic() - started:.1f} s (warm-up included)."
         )
+        self._first_requests(port)
         return server
+
+    def _first_requests(self, port: int) -> None:
+        """The first requests after a start against the next ones: no visitor waits for a
+        warm-up (each worker loads models and caches before it accepts a connection)."""
+        for path in ("/en/needs/?q=training+examiners", "/fr/offers/?ldc=1", "/en/"):
+            times = []
+            for _ in range(3):
+                started = time.perf_counter()
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as r:
+                    r.read()
+                times.append((time.perf_counter() - started) * 1000)
+            self.stdout.write(
+                f"first requests after the start, {path}: "
+                + ", ".join(f"{t:.0f} ms" for t in times)
+            )
