@@ -65,26 +65,16 @@ def build_mix(*, browse_only: bool = False) -> list[Page]:
     ]
     if browse_only:
         return [*browse, Page("/healthz", ("/healthz",), 5)]
-    mine = (
-        Listing.objects.filter(
-            organisation__memberships__user__email=CONTRIBUTOR_EMAIL, status=Status.PUBLISHED
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:5]
-    )
     signed_in = [
         Page("dashboard (signed in)", ("/{lang}/dashboard/",), 5, signed_in=True),
         Page("my listings (signed in)", ("/{lang}/listings/mine/",), 3, signed_in=True),
+        Page(
+            "need detail (signed in)",
+            tuple(f"/{{lang}}/needs/{pk}/" for pk in needs[:20]),
+            3,
+            signed_in=True,
+        ),
     ]
-    if mine:
-        signed_in.append(
-            Page(
-                "suggestions (signed in)",
-                tuple(f"/{{lang}}/listings/{pk}/suggestions/" for pk in mine),
-                3,
-                signed_in=True,
-            )
-        )
     return [
         Page("home", ("/{lang}/",), 10),
         *browse,
