@@ -137,7 +137,7 @@ else:
     CACHES[FRAGMENT_CACHE] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "wipomatch-fragments",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_ENTRIES": 500},  # about 50 KB each: at most ~25 MB per process
     }
 # Seconds a rendered browse result and the browse form's choices (per language) are reused. A
 # change of the catalogue shows at once (it changes the key); what does not move a listing's
