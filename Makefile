@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages compilemessages app-messages setup clean
+.PHONY: run test lint format messages compilemessages app-messages setup clean loadtest
 
 $(STAMP): requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
@@ -26,6 +26,11 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# gunicorn with production settings under load on this database (docs/deployment.md):
+# make loadtest LOADTEST_ARGS="--duration 60 --users 8"
+loadtest: $(STAMP)
+	$(PY) manage.py loadtest $(LOADTEST_ARGS)
 
 # Checks only (what `make test` runs first); `make format` fixes what can be fixed.
 lint: $(STAMP)

@@ -125,6 +125,29 @@ else:
             "LOCATION": "wipomatch_cache",
         }
     }
+# Rendered fragments (FRAGMENT_CACHE: the results of the browse pages, keyed by the catalogue's
+# version) are kept in each process's memory, or shared by every app server in Redis. With Redis,
+# sessions are read from it too (cached_db: written to the database as well, so a Redis restart
+# signs nobody out). docs/deployment.md.
+FRAGMENT_CACHE = "fragments"
+if REDIS_URL:
+    CACHES[FRAGMENT_CACHE] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "fragments",
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES[FRAGMENT_CACHE] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "wipomatch-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 500},  # about 50 KB each: at most ~25 MB per process
+    }
+# Seconds a rendered browse result and the browse form's choices (per language) are reused. A
+# change of the catalogue shows at once (it changes the key); what does not move a listing's
+# updated_at (an organisation renamed, a listing passing its expiry date before the expiry job
+# runs) shows within this delay. 0 turns both caches off.
+LISTING_BROWSE_CACHE_SECONDS = int(os.environ.get("LISTING_BROWSE_CACHE_SECONDS", "60"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
@@ -218,6 +241,14 @@ TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", "5"))
 TASKS_RETRY_BACKOFF_SECONDS = int(os.environ.get("TASKS_RETRY_BACKOFF_SECONDS", "30"))
 TASKS_RETRY_BACKOFF_MAX_SECONDS = 3600
 TASKS_LEASE_SECONDS = int(os.environ.get("TASKS_LEASE_SECONDS", "1800"))
+# With REDIS_URL, tasks go to a Redis queue (django-tasks-rq) served by `manage.py rqworker
+# default` on any number of machines; without it, the database queue and `manage.py db_worker`.
+# (The retries and leases above are those of the database queue; RQ re-runs a task whose worker
+# died through its own job timeout, TASKS_LEASE_SECONDS.) docs/deployment.md.
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": TASKS_LEASE_SECONDS}}
 
 # --- Content-Security-Policy (django-csp) and Permissions-Policy ---------------------------
 # Everything comes from this site: no inline script or style (JavaScript lives in static files),

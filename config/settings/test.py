@@ -16,6 +16,11 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 # Each test starts with an empty cache of its own and pinned query counts stay about the page;
 # the shared database cache is tested across real processes in wipomatch/core/tests.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "f"},
+}
+# Pages are rendered at every request (tests of the browse cache turn it on).
+LISTING_BROWSE_CACHE_SECONDS = 0
 # Lexical embeddings keep the suite fast; tests about cross-language meaning pin "use".
 LISTING_EMBEDDER = "hashing"

@@ -6,24 +6,30 @@ for what they may see but not change), call one service per write, and put a ser
 ValidationError on the form the user sent.
 """
 
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from wipomatch.core.forms import apply_service_errors
-from wipomatch.core.pages import audit_rows, page_range, render_page_or_partial
+from wipomatch.core.pages import audit_rows, is_htmx_partial, page_range
 from wipomatch.reference.models import VocabularyTerm
 
 from . import services
@@ -51,7 +57,7 @@ from .permissions import (
     organisation_for_new_listing,
     revision_allowed_actions,
 )
-from .search import listing_search
+from .search import catalogue_version, listing_search
 from .selectors import (
     get_listing_for_user,
     get_revision_for_user,
@@ -227,7 +233,38 @@ def browse(request: HttpRequest, kind: str) -> HttpResponse:
         page_number = max(1, int(request.GET.get("page") or 1))
     except ValueError:
         page_number = 1
-    result = listing_search(kind=kind, filters=filters, page=page_number, page_size=PAGE_SIZE)
+    seconds = settings.LISTING_BROWSE_CACHE_SECONDS
+    key = None
+    html = None
+    if seconds:
+        # The results (facets, cards, pagination) depend only on these and on the catalogue,
+        # never on the visitor: rendered once per version of the catalogue, for everyone.
+        version = catalogue_version(kind)
+        raw = f"{version}|{get_language()}|{filters!r}|{page_number}"
+        key = f"browse:{hashlib.sha256(raw.encode()).hexdigest()}"
+        html = caches[settings.FRAGMENT_CACHE].get(key)
+    if html is None:
+        html = _browse_results(request, kind, form, filters, page_number, refresh=not seconds)
+        if key is not None:
+            caches[settings.FRAGMENT_CACHE].set(key, str(html), seconds)
+    html = mark_safe(html)  # noqa: S308 (our own rendering of escaped templates)
+    if is_htmx_partial(request):
+        return HttpResponse(html)
+    context = {
+        "kind": kind,
+        "form": form,
+        "filters": filters,
+        "results_html": html,
+        "list_url": reverse(f"listings:{kind}_list"),
+    }
+    return render(request, "listings/browse.html", context)
+
+
+def _browse_results(request, kind, form, filters, page_number: int, *, refresh: bool) -> str:
+    """The facets, cards and pagination of a browse page, rendered (`_browse_results.html`)."""
+    result = listing_search(
+        kind=kind, filters=filters, page=page_number, page_size=PAGE_SIZE, refresh=refresh
+    )
     page_obj = Paginator(range(result.total), PAGE_SIZE).get_page(result.page)
     single = (filters.q, filters.country, filters.region, filters.ldc, filters.language)
     filtered = (
@@ -252,9 +289,7 @@ def browse(request: HttpRequest, kind: str) -> HttpResponse:
         "filtered": filtered,
         "list_url": reverse(f"listings:{kind}_list"),
     }
-    return render_page_or_partial(
-        request, "listings/browse.html", "listings/_browse_results.html", context
-    )
+    return render_to_string("listings/_browse_results.html", context, request)
 
 
 # --- Details ----------------------------------------------------------------------------------

@@ -8,11 +8,12 @@ from .cache import (
     search_cache_memory,
     search_settings,
 )
-from .query import SearchPage, listing_search
+from .query import SearchPage, catalogue_version, listing_search
 
 __all__ = [
     "ListingIndex",
     "SearchPage",
+    "catalogue_version",
     "clear_search_cache",
     "listing_index",
     "listing_search",

@@ -89,7 +89,7 @@ LEXICAL_EMBEDDERS = frozenset({"hashing"})
 
 
 def listing_search(
-    *, kind: str, filters: BrowseFilters, page: int = 1, page_size: int = 20
+    *, kind: str, filters: BrowseFilters, page: int = 1, page_size: int = 20, refresh: bool = True
 ) -> SearchPage:
     """One page of published listings of `kind` matching the filters and the text query.
 
@@ -105,11 +105,14 @@ def listing_search(
 
     The vocabulary filters and where a listing applies (country, region, LDC) are matched on
     the cache, the others in SQL; both read their meaning from `listings.filters.FILTERS`.
+    `refresh=False` skips the version query when the caller has just brought the cache up to
+    date (`catalogue_version`).
     """
     page_size = max(1, int(page_size))
     query = " ".join((filters.q or "").split())
     index = listing_index(kind)
-    index.refresh()
+    if refresh:
+        index.refresh()
     vector = None
     if query:
         semantic = index.embedder.name not in LEXICAL_EMBEDDERS
@@ -180,6 +183,16 @@ def listing_search(
         query=query,
         sort=filters.sort,
     )
+
+
+def catalogue_version(kind: str) -> str:
+    """The version of the published catalogue of `kind` as this process's search cache knows it
+    after catching up (one query): the newest `updated_at` of the kind. A key for what is
+    computed from the catalogue (the rendered results of the browse pages)."""
+    index = listing_index(kind)
+    index.refresh()
+    newest = index.newest
+    return f"{kind}:{newest.isoformat() if newest else '-'}:{len(index)}"
 
 
 # The column each sort orders by (as selectors.order_listings); "relevance" needs none.

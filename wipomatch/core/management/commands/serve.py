@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -21,6 +22,14 @@ def served_environment(host: str, port: str, environ=None) -> dict[str, str]:
         shown = f"[{host}]" if ":" in host else host
         env["SITE_URL"] = f"http://{shown}:{port}"
     return env
+
+
+# The task worker of the configured queue: Redis (REDIS_URL) or the database.
+WORKER = (
+    ["rqworker", "default", "--with-scheduler", "--job-class", "django_tasks_rq.backend.Job"]
+    if settings.REDIS_URL
+    else ["db_worker", "--interval", "1", "--no-reload"]
+)
 
 
 class Command(BaseCommand):
@@ -39,7 +48,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Links in e-mails point to {env['SITE_URL']}")
         processes = [
             subprocess.Popen(  # noqa: S603
-                [*manage, "db_worker", "--interval", "1", "--no-reload"], env=env
+                [*manage, *WORKER], env=env
             ),
             subprocess.Popen([*manage, "scheduler"], env=env),  # noqa: S603
             subprocess.Popen([*manage, "runserver", "--noreload", address], env=env),  # noqa: S603
