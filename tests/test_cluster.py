@@ -117,6 +117,7 @@ class Cluster:
                     "manage.py",
                     "rqworker",
                     "default",
+                    "--with-scheduler",
                     "--name",
                     f"cluster-{n}",
                     "--job-class",

@@ -243,12 +243,19 @@ TASKS_RETRY_BACKOFF_MAX_SECONDS = 3600
 TASKS_LEASE_SECONDS = int(os.environ.get("TASKS_LEASE_SECONDS", "1800"))
 # With REDIS_URL, tasks go to a Redis queue (django-tasks-rq) served by `manage.py rqworker
 # default` on any number of machines; without it, the database queue and `manage.py db_worker`.
-# (The retries and leases above are those of the database queue; RQ re-runs a task whose worker
-# died through its own job timeout, TASKS_LEASE_SECONDS.) docs/deployment.md.
+# The retries and leases above apply to both: on Redis the job timeout is the lease (RQ treats a
+# job past it as abandoned) and `core.rq_queue.RetryingQueue` gives every job the same retries
+# and backoff; workers run with --with-scheduler for delayed retries. docs/deployment.md.
 if REDIS_URL:
     INSTALLED_APPS += ["django_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": TASKS_LEASE_SECONDS}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL,
+            "DEFAULT_TIMEOUT": TASKS_LEASE_SECONDS,
+            "QUEUE_CLASS": "wipomatch.core.rq_queue.RetryingQueue",
+        }
+    }
 
 # --- Content-Security-Policy (django-csp) and Permissions-Policy ---------------------------
 # Everything comes from this site: no inline script or style (JavaScript lives in static files),
