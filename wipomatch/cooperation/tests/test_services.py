@@ -25,11 +25,6 @@ def team():
     return initiative_team()
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def _actions(initiative):
     return [e.action for e in audit_trail_for(initiative).order_by("created_at", "id")]
 

@@ -8,12 +8,9 @@ still pending, a facilitator and a platform admin (both with TOTP, as the staff 
 from datetime import date, timedelta
 
 import pytest
-from django.conf import settings
-from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -48,21 +45,9 @@ OWNER_SIDE = {"contributor", "facilitator", "admin"}  # may change the target's 
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(db):
-    # A transactional test elsewhere in the process may have flushed the session's data.
-    if not Country.objects.exists():
-        call_command("load_reference", verbosity=0)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters_language_and_search_cache():
+def _fresh_data_throttle_counters_and_search_cache(reference_data, fresh_cache):
     # The search keeps a per-process cache of the catalogue; each test starts from its own.
     clear_search_cache()
-    cache.clear()
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    cache.clear()
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _organisation(name: str, country: str, org_type: str):

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from wipomatch.core.audit import audit_trail_for
@@ -36,13 +36,6 @@ NEW_TITLE = "Mentoring for patent examiners, now also in French"
 @pytest.fixture(autouse=True)
 def lexical_embedder(settings):
     settings.LISTING_EMBEDDER = "hashing"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    translation.activate("en")
-    yield
-    translation.activate("en")
 
 
 @pytest.fixture

@@ -34,18 +34,6 @@ def lexical_embedder(settings):
     settings.LISTING_EMBEDDER = "hashing"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    translation.activate("en")
-    yield
-    translation.activate("en")
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 @pytest.fixture
 def team():
     """An approved organisation in Senegal with a French-speaking focal point and an

@@ -34,18 +34,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def english_and_fresh_search(settings):
-    """Start every test in English with an empty search cache and the fast embedder."""
+    """Start every test with an empty search cache and the fast embedder (in English: the
+    project's conftest.py)."""
     settings.LISTING_EMBEDDER = "hashing"
     clear_search_cache()
-    translation.activate("en")
     yield
-    translation.activate("en")
     clear_search_cache()
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

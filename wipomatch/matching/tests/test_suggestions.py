@@ -55,15 +55,9 @@ UNRELATED_OFFER = {
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what happens after commit (tasks are immediate in tests), as in production."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def market(committed):
+def market(on_commit):
     seeker = OrganisationFactory()
-    with committed():
+    with on_commit():
         need = NeedFactory(organisation=seeker, status="published", **NEED)
         good = OfferFactory(status="published", **MATCHING_OFFER)
         bad = OfferFactory(status="published", **UNRELATED_OFFER)
@@ -87,18 +81,18 @@ def test_publishing_listings_computes_suggestions_in_the_background(market):
     ).exists()
 
 
-def test_a_closed_offer_disappears_from_suggestions(market, committed):
+def test_a_closed_offer_disappears_from_suggestions(market, on_commit):
     owner = market["good"].created_by
-    with committed():
+    with on_commit():
         listing_services.listing_close(user=owner, listing=market["good"], reason="fulfilled")
     assert market["good"].pk not in _ranked_offers(market["need"])
     assert not Suggestion.objects.filter(offer=market["good"]).exists()
 
 
-def test_editing_a_listing_refreshes_its_suggestions(market, committed):
+def test_editing_a_listing_refreshes_its_suggestions(market, on_commit):
     owner = market["bad"].created_by
     data = ListingData(**{**MATCHING_OFFER, "title": "Second course on pharmaceutical patents"})
-    with committed():
+    with on_commit():
         listing_services.listing_update(user=owner, listing=market["bad"], data=data)
         listing_services.listing_revision_accept(
             facilitator=FacilitatorFactory(),
@@ -108,7 +102,7 @@ def test_editing_a_listing_refreshes_its_suggestions(market, committed):
     assert "public-health" in row.explanation["shared_themes"]
 
 
-def test_dismissed_suggestions_stay_dismissed_after_a_refresh(client, market, committed):
+def test_dismissed_suggestions_stay_dismissed_after_a_refresh(client, market, on_commit):
     need = market["need"]
     client.force_login(need.created_by)
     url = reverse("matching:dismiss", args=[need.pk, market["good"].pk])
@@ -126,7 +120,7 @@ def test_dismissed_suggestions_stay_dismissed_after_a_refresh(client, market, co
     assert event.data["other_id"] == market["good"].pk
     assert "Dismissed suggestion" in client.get(need.get_absolute_url()).content.decode()
     # A later change re-ranks everything; the dismissed pair still never shows.
-    with committed():
+    with on_commit():
         publish(OfferFactory(**{**MATCHING_OFFER, "title": "Another patent course"}))
     page = client.get(reverse("matching:suggestions", args=[need.pk]))
     assert market["good"].title not in page.content.decode()
@@ -172,8 +166,8 @@ def test_outsiders_cannot_see_a_listings_suggestions(client, market, who):
         assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_unpublished_listings_never_leak_through_suggestions(client, market, committed):
-    with committed():
+def test_unpublished_listings_never_leak_through_suggestions(client, market, on_commit):
+    with on_commit():
         draft = OfferFactory(**{**MATCHING_OFFER, "title": "Secret draft course on patents"})
     need = market["need"]
     client.force_login(need.created_by)
@@ -213,7 +207,7 @@ def test_the_api_gives_ranked_explained_suggestions_to_the_owner_only(client, ma
     assert client.get(f"/api/v1/offers/{need.pk}/suggestions/").status_code == 404
 
 
-def test_new_strong_suggestions_are_announced_once_for_the_brokering_workflow(committed):
+def test_new_strong_suggestions_are_announced_once_for_the_brokering_workflow(on_commit):
     from wipomatch.matching.services import strong_suggestion_found
 
     heard = []
@@ -223,7 +217,7 @@ def test_new_strong_suggestions_are_announced_once_for_the_brokering_workflow(co
 
     strong_suggestion_found.connect(listener)
     try:
-        with committed():
+        with on_commit():
             need = NeedFactory(status="published", **NEED)
             offer = OfferFactory(status="published", **MATCHING_OFFER)
         assert (need.pk, offer.pk, "need", 1) in heard
@@ -231,7 +225,7 @@ def test_new_strong_suggestions_are_announced_once_for_the_brokering_workflow(co
         count = len(heard)
         # Re-ranking the same pair (an edit) does not announce it again.
         data = ListingData(**{**MATCHING_OFFER, "summary": "Places in our online patent course."})
-        with committed():
+        with on_commit():
             listing_services.listing_update(user=offer.created_by, listing=offer, data=data)
         assert len(heard) == count
     finally:

@@ -2,7 +2,6 @@
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from wipomatch.members.models import Membership
 from wipomatch.members.tests.factories import (
@@ -14,18 +13,6 @@ from wipomatch.members.tests.factories import (
 )
 
 from ..services import conversation_open
-
-
-@pytest.fixture(autouse=True)
-def english():
-    translation.activate("en")
-    yield
-    translation.activate("en")
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
