@@ -8,6 +8,7 @@ middleware lets their sessions through).
 import pytest
 from rest_framework.test import APIClient
 
+from wipomatch.core.tests.helpers import client_for
 from wipomatch.members.models import Membership, Organisation
 from wipomatch.members.tests.factories import (
     AdminFactory,
@@ -83,12 +84,4 @@ def world(db, make_member_organisation):
 @pytest.fixture
 def client_as(world):
     """An API client signed in (session) as one of the roles of the matrix."""
-
-    def build(role: str) -> APIClient:
-        client = APIClient()
-        user = world["users"][role]
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return build
+    return lambda role: client_for(world["users"][role], client_class=APIClient)

@@ -6,7 +6,13 @@ from django.utils import translation
 
 from wipomatch.core.audit import audit_trail_for
 from wipomatch.listings import services as listing_services
-from wipomatch.listings.tests.factories import NeedFactory, OfferFactory, publish
+from wipomatch.listings.tests.factories import (
+    PATENT_COURSE_OFFER,
+    PATENT_TRAINING_NEED,
+    NeedFactory,
+    OfferFactory,
+    publish,
+)
 from wipomatch.listings.validation import ListingData
 from wipomatch.matching.models import Dismissal, Suggestion
 from wipomatch.members.tests.factories import (
@@ -17,29 +23,8 @@ from wipomatch.members.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-NEED = {
-    "title": "Formation des examinateurs de brevets pharmaceutiques",
-    "summary": "Notre office a besoin d'une formation pour dix examinateurs de brevets.",
-    "description": "Nous recevons de plus en plus de demandes de brevets sur des médicaments "
-    "et cherchons une formation pratique sur la nouveauté et l'activité inventive.",
-    "language": "fr",
-    "themes": ["public-health"],
-    "ip_areas": ["patents"],
-    "assistance_types": ["training"],
-    "delivery_languages": ["fr", "en"],
-}
-MATCHING_OFFER = {
-    "title": "Online course on patent examination of medicines",
-    "summary": "Places in our online course on the examination of pharmaceutical patents.",
-    "description": "Senior examiners teach novelty, inventive step and the examination of "
-    "pharmaceutical inventions, with exercises on real files.",
-    "language": "en",
-    "themes": ["public-health"],
-    "ip_areas": ["patents"],
-    "assistance_types": ["training"],
-    "resource_types": ["human"],
-    "delivery_languages": ["en", "fr"],
-}
+NEED = PATENT_TRAINING_NEED
+MATCHING_OFFER = PATENT_COURSE_OFFER
 UNRELATED_OFFER = {
     "title": "Grants for film festivals",
     "summary": "Support for audiovisual producers to attend film markets.",

@@ -1,7 +1,6 @@
 """The cast of the messaging tests: two organisations in a conversation, an outsider and staff."""
 
 import pytest
-from django.test import Client
 
 from wipomatch.members.models import Membership
 from wipomatch.members.tests.factories import (
@@ -65,10 +64,3 @@ def subject(db):
 @pytest.fixture
 def conversation(subject, seeker_org, provider_org):
     return conversation_open(subject=subject, organisations=[seeker_org, provider_org])
-
-
-def client_for(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
