@@ -1,4 +1,5 @@
-"""Project-wide test configuration: browser tests are skipped, loudly, without Chromium."""
+"""Project-wide test configuration: browser tests are skipped, loudly, without Chromium; the
+fixtures every test may use (the reference data, an empty cache, on-commit callbacks)."""
 
 import os
 import shutil
@@ -55,3 +56,32 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def reference_data(db):
+    """The reference data, loaded again if a transactional test elsewhere in the same process
+    flushed it since the session loaded it."""
+    from django.core.management import call_command
+
+    from wipomatch.reference.models import Country
+
+    if not Country.objects.exists():
+        call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty default cache (throttle counters, cached pages) before and after the test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """`with on_commit():` runs what the block schedules after commit, as in production (tasks
+    run immediately in tests)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

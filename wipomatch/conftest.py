@@ -9,8 +9,3 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference data once per test database: every test can rely on it."""
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0)
-
-
-@pytest.fixture
-def reference_data(db):
-    return None

@@ -3,7 +3,6 @@
 import os
 
 import pytest
-from django.core.management import call_command
 
 from conftest import CHROMIUM
 
@@ -33,12 +32,21 @@ def browser():
 
 
 @pytest.fixture
-def live_reference(transactional_db):
-    """Transactional tests start from an emptied database: load the reference data again."""
-    from wipomatch.reference.models import Country
+def live_reference(transactional_db, reference_data):
+    """Transactional tests start from an emptied database: the reference data is loaded again
+    (wipomatch/conftest.py)."""
 
-    if not Country.objects.exists():
-        call_command("load_reference", verbosity=0)
+
+@pytest.fixture
+def fast_search(settings):
+    """The bag-of-terms embedder (journeys search by the words of their listings) and an empty
+    search cache before and after."""
+    from wipomatch.listings.search import clear_search_cache
+
+    settings.LISTING_EMBEDDER = "hashing"
+    clear_search_cache()
+    yield
+    clear_search_cache()
 
 
 @pytest.fixture

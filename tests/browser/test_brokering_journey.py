@@ -4,15 +4,19 @@ facilitator works the case board. axe-core on every brokering page."""
 
 import pytest
 
-from .test_listings_journey import sign_in
-from .test_suggestions_page import NEED, OFFER
+from .helpers import switch_user
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def cast(live_reference, settings):
-    from wipomatch.listings.tests.factories import NeedFactory, OfferFactory
+    from wipomatch.listings.tests.factories import (
+        PATENT_COURSE_OFFER,
+        PATENT_TRAINING_NEED,
+        NeedFactory,
+        OfferFactory,
+    )
     from wipomatch.members.tests.factories import (
         FacilitatorFactory,
         FocalPointFactory,
@@ -37,8 +41,12 @@ def cast(live_reference, settings):
         user__preferred_language="fr",
     ).user
     # No surrounding transaction: suggestions are computed at once (immediate task backend).
-    need = NeedFactory(status="published", organisation=seeker_org, user=seeker, **NEED)
-    offer = OfferFactory(status="published", organisation=provider_org, user=provider, **OFFER)
+    need = NeedFactory(
+        status="published", organisation=seeker_org, user=seeker, **PATENT_TRAINING_NEED
+    )
+    offer = OfferFactory(
+        status="published", organisation=provider_org, user=provider, **PATENT_COURSE_OFFER
+    )
     return {
         "seeker": seeker,
         "provider": provider,
@@ -48,18 +56,13 @@ def cast(live_reference, settings):
     }
 
 
-def _switch(page, live_server, user):
-    page.context.clear_cookies()
-    sign_in(page, live_server, user)
-
-
 def test_from_suggestion_to_conversation(page, live_server, axe_check, cast):
     from wipomatch.brokering.models import MatchCase
 
     need = cast["need"]
 
     # 1. The seeker sees the offer among the suggestions of their need and expresses interest.
-    _switch(page, live_server, cast["seeker"])
+    switch_user(page, live_server, cast["seeker"])
     page.goto(f"/en/needs/{need.pk}/")
     panel = page.locator("section#suggestions")
     panel.wait_for()
@@ -81,7 +84,7 @@ def test_from_suggestion_to_conversation(page, live_server, axe_check, cast):
     axe_check(page)
 
     # 2. The provider answers in French: the case waits for them; no contact details yet.
-    _switch(page, live_server, cast["provider"])
+    switch_user(page, live_server, cast["provider"])
     page.goto("/fr/matches/")
     assert f"/fr/matches/{case.pk}/" in page.content()
     axe_check(page)
@@ -100,7 +103,7 @@ def test_from_suggestion_to_conversation(page, live_server, axe_check, cast):
     page.locator("section.conversation").get_by_text("Quand pouvons-nous parler").wait_for()
 
     # 3. The seeker sees the contacts and the message, and replies.
-    _switch(page, live_server, cast["seeker"])
+    switch_user(page, live_server, cast["seeker"])
     page.goto(f"/en/matches/{case.pk}/")
     assert "julien.moreau@sur.example.org" in page.locator("[data-contacts]").inner_text()
     assert "Quand pouvons-nous parler" in page.locator("section.conversation").inner_text()
@@ -110,7 +113,7 @@ def test_from_suggestion_to_conversation(page, live_server, axe_check, cast):
     axe_check(page)
 
     # 4. A facilitator works the board: filters, opens the case, notes, follow-up, closes it.
-    _switch(page, live_server, cast["facilitator"])
+    switch_user(page, live_server, cast["facilitator"])
     page.goto("/en/matches/board/?state=mutual")
     axe_check(page)
     page.get_by_role("link", name=need.title[:20], exact=False).first.click()
@@ -139,7 +142,7 @@ def test_from_suggestion_to_conversation(page, live_server, axe_check, cast):
     axe_check(page)
 
     # 5. The seeker rates the closed case; internal notes stay invisible to members.
-    _switch(page, live_server, cast["seeker"])
+    switch_user(page, live_server, cast["seeker"])
     page.goto(f"/en/matches/{case.pk}/")
     assert "follow up after the call" not in page.locator("main").inner_text()
     page.locator("#rating label", has_text="5").first.click()

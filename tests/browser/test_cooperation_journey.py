@@ -6,21 +6,11 @@ accepts the report. axe-core checks every page on the way."""
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+from .helpers import switch_user
 
-
-@pytest.fixture(autouse=True)
-def fast_search(settings):
-    from wipomatch.listings.search import clear_search_cache
-
-    settings.LISTING_EMBEDDER = "hashing"
-    clear_search_cache()
-    yield
-    clear_search_cache()
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("fast_search")]
 
 
 @pytest.fixture
@@ -52,23 +42,13 @@ def agreed_case(live_reference):
     return {"case": case, "seeker": seeker, "facilitator": facilitator}
 
 
-def sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
-
-
 def test_an_agreement_becomes_a_reported_initiative(page, live_server, axe_check, agreed_case):
     from wipomatch.cooperation.models import Initiative, ProgressReport
 
     case = agreed_case["case"]
 
     # The seeker turns the agreement into an initiative from the case page.
-    sign_in(page, live_server, agreed_case["seeker"])
+    switch_user(page, live_server, agreed_case["seeker"])
     page.goto(f"/en/matches/{case.pk}/")
     axe_check(page)
     page.get_by_role("button", name="Turn this agreement into an initiative").click()
@@ -95,7 +75,7 @@ def test_an_agreement_becomes_a_reported_initiative(page, live_server, axe_check
     axe_check(page)
 
     # A facilitator publishes it from the follow-up page.
-    sign_in(page, live_server, agreed_case["facilitator"])
+    switch_user(page, live_server, agreed_case["facilitator"])
     page.goto("/en/initiatives/review/")
     axe_check(page)
     page.get_by_role("link", name=initiative.title).first.click()
@@ -105,7 +85,7 @@ def test_an_agreement_becomes_a_reported_initiative(page, live_server, axe_check
     assert initiative.review_status == "published"
 
     # The seeker adds a result, then reports progress with an actual value.
-    sign_in(page, live_server, agreed_case["seeker"])
+    switch_user(page, live_server, agreed_case["seeker"])
     page.goto(f"/en/initiatives/{initiative.pk}/results/new/")
     axe_check(page)
     page.get_by_label("Result", exact=True).fill("Examiners trained")
@@ -127,7 +107,7 @@ def test_an_agreement_becomes_a_reported_initiative(page, live_server, axe_check
     axe_check(page)
 
     # The facilitator accepts it; the initiative page charts target against actual.
-    sign_in(page, live_server, agreed_case["facilitator"])
+    switch_user(page, live_server, agreed_case["facilitator"])
     page.goto(f"/en/initiatives/reports/{report.pk}/")
     page.get_by_label("Accept the report").check()
     page.get_by_role("button", name="Record the decision").click()

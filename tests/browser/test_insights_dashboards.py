@@ -3,7 +3,7 @@ drill-down from a figure to the cases behind it; axe-core clean on every page.""
 
 import pytest
 
-from .test_listings_journey import sign_in
+from .helpers import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ colleague then asks to join and the focal point accepts. axe-core checks every p
 
 import pytest
 
-from .test_listings_journey import sign_in
+from .helpers import sign_in
 
 pytestmark = pytest.mark.browser
 

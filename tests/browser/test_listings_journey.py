@@ -5,21 +5,10 @@ axe-core checks every page on the way."""
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-pytestmark = pytest.mark.browser
+from .helpers import sign_in
 
-
-@pytest.fixture(autouse=True)
-def fast_search(settings):
-    """The bag-of-terms embedder: the journey searches by the words of the need."""
-    from wipomatch.listings.search import clear_search_cache
-
-    settings.LISTING_EMBEDDER = "hashing"
-    clear_search_cache()
-    yield
-    clear_search_cache()
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("fast_search")]
 
 
 @pytest.fixture
@@ -38,17 +27,6 @@ def cast(live_reference):
         "member": MembershipFactory(organisation=org, role=Membership.Role.CONTRIBUTOR).user,
         "facilitator": FacilitatorFactory(email="facilitator@wipo.example.org"),
     }
-
-
-def sign_in(page, live_server, user) -> None:
-    """Give the browser the session of a user signed in by Django's test client (the
-    facilitator's TOTP device is active, so the staff 2FA middleware lets them through)."""
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
 
 
 def test_a_need_goes_from_draft_to_found(page, browser, live_server, axe_check, cast):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from .test_listings_journey import sign_in
+from .helpers import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -4,24 +4,14 @@ serious or critical issue, the API documentation included. Then the phone-sized 
 the searchable country picker, and the staff navigation on one line."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-pytestmark = pytest.mark.browser
+from .helpers import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("fast_search")]
 
 LANGUAGES = {"en": "en-GB", "ar": "ar", "zh-hans": "zh-CN"}
 LOCALES = {**LANGUAGES, "fr": "fr-FR"}
 WIDTHS = (360, 1280)
-
-
-@pytest.fixture(autouse=True)
-def fast_search(settings):
-    from wipomatch.listings.search import clear_search_cache
-
-    settings.LISTING_EMBEDDER = "hashing"
-    clear_search_cache()
-    yield
-    clear_search_cache()
 
 
 @pytest.fixture
@@ -80,15 +70,6 @@ def _context(browser, live_server, language: str, width: int):
         locale=LOCALES[language],
         viewport={"width": width, "height": 900},
         extra_http_headers={"Accept-Language": LOCALES[language]},
-    )
-
-
-def sign_in(context, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
     )
 
 

@@ -6,9 +6,9 @@ import io
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from PIL import Image
+
+from .helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +23,8 @@ BODY = (
 
 
 @pytest.fixture(autouse=True)
-def lexical_embeddings_and_media(settings, tmp_path):
-    from wipomatch.listings.search import clear_search_cache
-
-    settings.LISTING_EMBEDDER = "hashing"
+def lexical_embeddings_and_media(fast_search, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    clear_search_cache()
-    yield
-    clear_search_cache()
 
 
 @pytest.fixture
@@ -63,15 +57,6 @@ def cast(live_reference):
         "facilitator": FacilitatorFactory(email="facilitator@wipo.example.org"),
         "need": need,
     }
-
-
-def sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
 
 
 def picture(tmp_path):

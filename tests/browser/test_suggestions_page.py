@@ -2,44 +2,25 @@
 
 import pytest
 
-from .test_listings_journey import sign_in
+from .helpers import sign_in
 
 pytestmark = pytest.mark.browser
-
-NEED = {
-    "title": "Formation des examinateurs de brevets pharmaceutiques",
-    "summary": "Notre office a besoin d'une formation pour dix examinateurs de brevets.",
-    "description": "Nous recevons de plus en plus de demandes de brevets sur des médicaments et "
-    "cherchons une formation pratique sur la nouveauté et l'activité inventive.",
-    "language": "fr",
-    "themes": ["public-health"],
-    "ip_areas": ["patents"],
-    "assistance_types": ["training"],
-    "delivery_languages": ["fr", "en"],
-}
-OFFER = {
-    "title": "Online course on patent examination of medicines",
-    "summary": "Places in our online course on the examination of pharmaceutical patents.",
-    "description": "Senior examiners teach novelty, inventive step and the examination of "
-    "pharmaceutical inventions, with exercises on real files.",
-    "language": "en",
-    "themes": ["public-health"],
-    "ip_areas": ["patents"],
-    "assistance_types": ["training"],
-    "resource_types": ["human"],
-    "delivery_languages": ["en", "fr"],
-}
 
 
 @pytest.fixture
 def published_pair(live_reference, settings):
-    from wipomatch.listings.tests.factories import NeedFactory, OfferFactory
+    from wipomatch.listings.tests.factories import (
+        PATENT_COURSE_OFFER,
+        PATENT_TRAINING_NEED,
+        NeedFactory,
+        OfferFactory,
+    )
 
     settings.LISTING_EMBEDDER = "hashing"
     # No surrounding transaction here: on_commit runs at once, and with the immediate task
     # backend the suggestions are computed as they would be by the worker.
-    need = NeedFactory(status="published", **NEED)
-    offer = OfferFactory(status="published", **OFFER)
+    need = NeedFactory(status="published", **PATENT_TRAINING_NEED)
+    offer = OfferFactory(status="published", **PATENT_COURSE_OFFER)
     return need, offer
 
 

@@ -6,12 +6,9 @@ middleware lets their sessions through).
 """
 
 import pytest
-from django.conf import settings
-from django.core.cache import cache
-from django.core.management import call_command
-from django.utils import translation
 from rest_framework.test import APIClient
 
+from wipomatch.core.tests.helpers import client_for
 from wipomatch.members.models import Membership, Organisation
 from wipomatch.members.tests.factories import (
     AdminFactory,
@@ -34,22 +31,9 @@ ROLES = [
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(db):
-    # Loaded once per test database (wipomatch/conftest.py); a transactional test elsewhere in
-    # the same process may have flushed it since.
-    if not Country.objects.exists():
-        call_command("load_reference", verbosity=0)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters_and_language():
-    # Throttle counters live in the cache, and a request in another language leaves that
-    # language active in the thread: each test starts with neither.
-    cache.clear()
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    cache.clear()
-    translation.activate(settings.LANGUAGE_CODE)
+def _reference_data_and_fresh_throttle_counters(reference_data, fresh_cache):
+    """Throttle counters live in the cache: each test starts without any (the language is reset
+    by the project's conftest.py)."""
 
 
 @pytest.fixture
@@ -100,12 +84,4 @@ def world(db, make_member_organisation):
 @pytest.fixture
 def client_as(world):
     """An API client signed in (session) as one of the roles of the matrix."""
-
-    def build(role: str) -> APIClient:
-        client = APIClient()
-        user = world["users"][role]
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return build
+    return lambda role: client_for(world["users"][role], client_class=APIClient)

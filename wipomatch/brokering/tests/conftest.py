@@ -4,10 +4,6 @@ offer, an unrelated member, a facilitator."""
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
-from django.core.cache import cache
-from django.core.management import call_command
-from django.utils import translation
 
 from wipomatch.listings.models import Status
 from wipomatch.listings.tests.factories import NeedFactory, OfferFactory
@@ -18,23 +14,15 @@ from wipomatch.members.tests.factories import (
     OrganisationFactory,
     country,
 )
-from wipomatch.reference.models import Country
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache_and_language():
-    cache.clear()
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    cache.clear()
-    translation.activate(settings.LANGUAGE_CODE)
+def _clean_cache(fresh_cache):
+    """Each test starts with an empty cache (the language is reset by the project's conftest.py)."""
 
 
 @pytest.fixture
-def world(db):
-    if not Country.objects.exists():
-        # A transactional test elsewhere in the process may have flushed the reference data.
-        call_command("load_reference", verbosity=0)
+def world(reference_data):
     seeker_org = OrganisationFactory(name="Seeker IP Office", country=country("SN"))
     provider_org = OrganisationFactory(
         name="Provider Patent Office", country=country("BR"), org_type="ip-office"

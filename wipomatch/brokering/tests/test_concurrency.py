@@ -1,46 +1,21 @@
 """Concurrent transitions with real concurrent transactions (PostgreSQL row locks): one wins,
 the other gets a clear ValidationError; never a 500, never a half-written case."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from wipomatch.brokering import services
 from wipomatch.brokering.models import CaseState, MatchCase
 from wipomatch.core.models import AuditEvent
+from wipomatch.core.tests.helpers import race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def _race(*calls):
-    """Run the calls at the same moment in separate threads (separate connections)."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = ("ok", call())
-        except ValidationError as error:
-            results[index] = ("refused", " ".join(error.messages))
-        except Exception as error:  # noqa: BLE001 - reported by the assertion
-            results[index] = ("crashed", repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 def _fresh_case(world):
@@ -55,7 +30,7 @@ def test_two_accepts_at_once(world):
         email="second@provider.example.org", password="x"
     )
     world.provider_org.memberships.create(user=second_provider, role="contributor")
-    results = _race(
+    results = race(
         lambda: services.match_accept(user=world.provider, case=case),
         lambda: services.match_accept(user=second_provider, case=case),
     )
@@ -69,7 +44,7 @@ def test_two_accepts_at_once(world):
 
 def test_accept_against_withdraw(world):
     case = _fresh_case(world)
-    results = _race(
+    results = race(
         lambda: services.match_accept(user=world.provider, case=case),
         lambda: services.match_withdraw(user=world.seeker, case=case),
     )
@@ -85,7 +60,7 @@ def test_accept_against_withdraw(world):
 def test_accept_against_lapse(world):
     case = _fresh_case(world)
     MatchCase.objects.filter(pk=case.pk).update(opened_at=timezone.now() - timedelta(days=31))
-    results = _race(
+    results = race(
         lambda: services.match_accept(user=world.provider, case=case),
         lambda: services.cases_send_reminders_and_lapse(),
     )
@@ -101,7 +76,7 @@ def test_accept_against_lapse(world):
 
 
 def test_two_interests_in_the_same_pair_at_once(world):
-    results = _race(
+    results = race(
         lambda: services.match_express_interest(
             user=world.seeker, need=world.need, offer=world.offer, message="A"
         ),

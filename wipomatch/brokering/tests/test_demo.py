@@ -15,15 +15,8 @@ from wipomatch.matching.services import suggestions_refresh_stale
 from wipomatch.members.demo import DEMO_PASSWORD, FOCAL_EMAIL
 from wipomatch.members.models import Membership, User
 from wipomatch.messaging.models import Message
-from wipomatch.reference.models import Country
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(db):
-    if not Country.objects.exists():
-        call_command("load_reference", verbosity=0)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
 def test_demo_brokering(client):

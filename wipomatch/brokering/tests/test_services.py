@@ -24,18 +24,13 @@ from .helpers import all_mail_text, express, to_mutual
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def _assert_no_contacts_in(text: str) -> None:
     for secret in SECRETS:
         assert secret not in text, secret
 
 
-def test_interest_notifies_the_receiving_side_without_contacts(world, committed):
-    with committed():
+def test_interest_notifies_the_receiving_side_without_contacts(world, on_commit):
+    with on_commit():
         case = express(world)
     assert case.state == CaseState.INTEREST
     assert [m.to for m in mail.outbox] == [[world.provider.email]]
@@ -50,10 +45,10 @@ def test_interest_notifies_the_receiving_side_without_contacts(world, committed)
     assert event.action == "interest_expressed" and event.data["side"] == "need"
 
 
-def test_mutual_releases_contacts_only_in_the_introduction(world, committed):
-    with committed():
+def test_mutual_releases_contacts_only_in_the_introduction(world, on_commit):
+    with on_commit():
         case = express(world)
-    with committed():
+    with on_commit():
         case = services.match_accept(user=world.provider, case=case)
     assert case.state == CaseState.MUTUAL and case.mutual_at and case.answered_at
     intros = [m for m in mail.outbox if "paulo.provider" in m.body or "awa.seeker" in m.body]
@@ -69,38 +64,38 @@ def test_mutual_releases_contacts_only_in_the_introduction(world, committed):
     assert Conversation.objects.filter(object_id=str(case.pk)).count() == 1
 
 
-def test_every_email_before_mutual_is_free_of_contacts(world, committed):
+def test_every_email_before_mutual_is_free_of_contacts(world, on_commit):
     """Interest, reminders, proposal, side acceptance, decline, withdrawal, lapse, re-opening."""
-    with committed():
+    with on_commit():
         case = express(world)
-    with committed():
+    with on_commit():
         services.cases_send_reminders_and_lapse(now=timezone.now() + timedelta(days=8))
         services.cases_send_reminders_and_lapse(now=timezone.now() + timedelta(days=22))
         services.cases_send_reminders_and_lapse(now=timezone.now() + timedelta(days=31))
-    with committed():
+    with on_commit():
         services.match_reopen(facilitator=world.facilitator, case=case, message="Try again?")
-    with committed():
+    with on_commit():
         services.match_decline(user=world.provider, case=case, reason="other", comment="Busy")
-    with committed():
+    with on_commit():
         services.match_reopen(facilitator=world.facilitator, case=case)
-    with committed():
+    with on_commit():
         services.match_withdraw(user=world.seeker, case=case)
-    with committed():
+    with on_commit():
         proposal = services.match_propose(
             facilitator=world.facilitator, need=world.need, offer=world.offer, message="Meet!"
         )
-    with committed():
+    with on_commit():
         services.match_accept(user=world.seeker, case=proposal)
     assert len(mail.outbox) >= 9
     _assert_no_contacts_in(all_mail_text())
     # Then both accept: only now the contacts appear.
-    with committed():
+    with on_commit():
         services.match_accept(user=world.provider, case=proposal)
     assert "paulo.provider@provider.example.org" in all_mail_text()
 
 
-def test_proposal_needs_both_sides(world, committed):
-    with committed():
+def test_proposal_needs_both_sides(world, on_commit):
+    with on_commit():
         case = services.match_propose(
             facilitator=world.facilitator, need=world.need, offer=world.offer, message="Talk"
         )
@@ -149,24 +144,24 @@ def test_the_database_refuses_a_second_open_case(world):
         )
 
 
-def test_reminders_at_7_and_21_days_then_lapse_at_30(world, committed):
+def test_reminders_at_7_and_21_days_then_lapse_at_30(world, on_commit):
     start = timezone.now()
-    with freeze_time(start), committed():
+    with freeze_time(start), on_commit():
         case = express(world)
     mail.outbox.clear()
     run = services.cases_send_reminders_and_lapse
     assert run(now=start + timedelta(days=6)) == {"7": 0, "21": 0, "lapsed": 0}
-    with committed():
+    with on_commit():
         assert run(now=start + timedelta(days=7, hours=1)) == {"7": 1, "21": 0, "lapsed": 0}
     assert [m.to for m in mail.outbox] == [[world.provider.email]]
     assert "7" in mail.outbox[0].body
     # Idempotent: running again sends nothing.
     assert run(now=start + timedelta(days=8)) == {"7": 0, "21": 0, "lapsed": 0}
-    with committed():
+    with on_commit():
         assert run(now=start + timedelta(days=21, hours=1))["21"] == 1
     assert run(now=start + timedelta(days=29)) == {"7": 0, "21": 0, "lapsed": 0}
     mail.outbox.clear()
-    with committed():
+    with on_commit():
         assert run(now=start + timedelta(days=30, hours=1))["lapsed"] == 1
     case.refresh_from_db()
     assert case.state == CaseState.LAPSED and case.lapsed_at
@@ -211,14 +206,14 @@ def test_reopen_refused_when_another_case_is_open(world):
         services.match_reopen(facilitator=world.facilitator, case=case)
 
 
-def test_follow_up_reminder_on_the_day(world, committed):
+def test_follow_up_reminder_on_the_day(world, on_commit):
     case = express(world)
     services.match_assign(facilitator=world.facilitator, case=case, assignee=world.facilitator)
     services.match_set_follow_up(facilitator=world.facilitator, case=case, on=date(2030, 5, 4))
     mail.outbox.clear()
     with freeze_time("2030-05-03 09:00"):
         assert services.cases_follow_up_reminders() == 0
-    with freeze_time("2030-05-04 09:00"), committed():
+    with freeze_time("2030-05-04 09:00"), on_commit():
         assert services.cases_follow_up_reminders() == 1
     assert [m.to for m in mail.outbox] == [[world.facilitator.email]]
     with freeze_time("2030-05-05 09:00"):
@@ -232,7 +227,7 @@ def test_assign_only_to_facilitators(world):
         services.match_assign(facilitator=world.facilitator, case=case, assignee=world.seeker)
 
 
-def test_close_requires_mutual_and_a_note(world, committed):
+def test_close_requires_mutual_and_a_note(world, on_commit):
     case = express(world)
     with pytest.raises(ValidationError):
         services.match_close(user=world.facilitator, case=case, outcome="agreement", note="x")
@@ -241,7 +236,7 @@ def test_close_requires_mutual_and_a_note(world, committed):
         services.match_close(user=world.facilitator, case=case, outcome="agreement", note="")
     assert "note" in error.value.message_dict
     mail.outbox.clear()
-    with committed():
+    with on_commit():
         case = services.match_close(
             user=world.facilitator,
             case=case,
@@ -256,10 +251,10 @@ def test_close_requires_mutual_and_a_note(world, committed):
     assert links == ["1", "2", "3", "4", "5"]
 
 
-def test_one_click_rating_link_records_the_score(world, client, committed):
+def test_one_click_rating_link_records_the_score(world, client, on_commit):
     case = to_mutual(world)
     mail.outbox.clear()
-    with committed():
+    with on_commit():
         services.match_close(user=world.seeker, case=case, outcome="no_agreement", note="Budget")
     provider_mail = next(m for m in mail.outbox if m.to == [world.provider.email])
     link = re.search(r"http://[^/]+(/fr/matches/rate/\S+/4/)", provider_mail.body).group(1)
@@ -302,10 +297,10 @@ def test_notes_are_for_facilitators(world):
     assert note.body == "Call them"
 
 
-def test_contact_request_flow(world, committed):
+def test_contact_request_flow(world, on_commit):
     """The flow stories reuse: a contact request about any object, same answer and release."""
     subject = world.offer  # any model instance works as the subject
-    with committed():
+    with on_commit():
         case = services.contact_request_create(
             user=world.seeker, organisation=world.provider_org, subject=subject, message="Hello"
         )

@@ -33,6 +33,16 @@ def initiative_team(iso2: str = "BR") -> dict:
     }
 
 
+def set_parties(team: dict, initiative, *others: PartyData) -> None:
+    """Make the team's organisation the provider and `others` the other parties, as its focal
+    point."""
+    services.initiative_set_parties(
+        actor=team["focal"],
+        initiative=initiative,
+        parties=[PartyData(role="provider", organisation=team["org"].pk), *others],
+    )
+
+
 def make_initiative(
     team: dict,
     *,

@@ -9,7 +9,7 @@ from wipomatch.cooperation import iati, services
 from wipomatch.cooperation.services import PartyData, ReportData
 from wipomatch.members.tests.factories import UserFactory
 
-from .factories import initiative_team, make_initiative
+from .factories import initiative_team, make_initiative, set_parties
 
 pytestmark = pytest.mark.django_db
 
@@ -186,17 +186,12 @@ class TestIati:
             sdg_targets=["9.5"],
             regions=["002"],
         )
-        services.initiative_set_parties(
-            actor=team["focal"],
-            initiative=initiative,
-            parties=[
-                PartyData(role="provider", organisation=team["org"].pk),
-                PartyData(
-                    role="beneficiary", name="MZ", country="MZ", organisation_type="ip-office"
-                ),
-                PartyData(role="funder", name="UNDP", organisation_type="igo"),
-                PartyData(role="facilitator", name="WIPO", organisation_type="igo"),
-            ],
+        set_parties(
+            team,
+            initiative,
+            PartyData(role="beneficiary", name="MZ", country="MZ", organisation_type="ip-office"),
+            PartyData(role="funder", name="UNDP", organisation_type="igo"),
+            PartyData(role="facilitator", name="WIPO", organisation_type="igo"),
         )
         report = services.report_submit(
             actor=team["focal"],

@@ -11,13 +11,7 @@ from wipomatch.cooperation import iati
 from wipomatch.cooperation.models import Initiative, ProgressReport
 from wipomatch.reference.models import Country, VocabularyTerm
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(db):
-    if not Country.objects.exists():
-        call_command("load_reference", verbosity=0)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
 def test_demo_initiatives():

@@ -15,7 +15,7 @@ from wipomatch.cooperation.services import InitiativeData, PartyData, ReportData
 from wipomatch.core.audit import audit_trail_for
 from wipomatch.members.tests.factories import OrganisationFactory, UserFactory, country
 
-from .factories import initiative_team, make_initiative
+from .factories import initiative_team, make_initiative, set_parties
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +23,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def team():
     return initiative_team()
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def _actions(initiative):
@@ -115,19 +110,16 @@ def test_cannot_submit_without_counted_parties(team):
 
 def test_changing_parties_recomputes_and_audits(team):
     initiative = make_initiative(team)
-    services.initiative_set_parties(
-        actor=team["focal"],
-        initiative=initiative,
-        parties=[
-            PartyData(role="provider", organisation=team["org"].pk),
-            PartyData(
-                role="beneficiary", name="MZ office", country="MZ", organisation_type="ip-office"
-            ),
-            PartyData(role="funder", name="JICA", country="JP", organisation_type="government"),
-            PartyData(
-                role="implementing_partner", name="Acme", country="ZA", organisation_type="business"
-            ),
-        ],
+    set_parties(
+        team,
+        initiative,
+        PartyData(
+            role="beneficiary", name="MZ office", country="MZ", organisation_type="ip-office"
+        ),
+        PartyData(role="funder", name="JICA", country="JP", organisation_type="government"),
+        PartyData(
+            role="implementing_partner", name="Acme", country="ZA", organisation_type="business"
+        ),
     )
     assert initiative.modality == "triangular" and initiative.ppp is True
     assert "parties_changed" in _actions(initiative)
@@ -143,14 +135,7 @@ def test_changing_parties_recomputes_and_audits(team):
 def test_member_party_organisation_member_may_edit(team):
     partner = initiative_team("MZ")
     initiative = make_initiative(team)
-    services.initiative_set_parties(
-        actor=team["focal"],
-        initiative=initiative,
-        parties=[
-            PartyData(role="provider", organisation=team["org"].pk),
-            PartyData(role="beneficiary", organisation=partner["org"].pk),
-        ],
-    )
+    set_parties(team, initiative, PartyData(role="beneficiary", organisation=partner["org"].pk))
     services.initiative_update(
         actor=partner["contributor"],
         initiative=initiative,

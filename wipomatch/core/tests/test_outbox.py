@@ -28,7 +28,9 @@ from wipomatch.members.tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# An empty cache: allauth's rate limits (one confirmation e-mail per address every few minutes)
+# live there, and another module may have signed up the same address just before.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 class Inbox:

@@ -16,11 +16,7 @@ def _clear_cache(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    """Charts and reports go to a fresh folder; English unless a test says otherwise."""
-    from django.utils import translation
-
+    """Charts and reports go to a fresh folder (English unless a test says otherwise: the
+    project's conftest.py)."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.LISTING_EMBEDDER = "hashing"
-    translation.activate("en")
-    yield
-    translation.activate("en")

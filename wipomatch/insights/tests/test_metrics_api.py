@@ -12,6 +12,20 @@ from wipomatch.members.models import Organisation
 from wipomatch.members.tests.factories import OrganisationFactory, country
 
 URL = "/api/v1/insights/metrics/"
+# The top-level sections of the metrics document: exactly these, in the answer and the schema.
+SECTIONS = {
+    "period",
+    "reach",
+    "funnel",
+    "responsiveness",
+    "diversity",
+    "connectedness",
+    "modality_share",
+    "ppp_share",
+    "ldc_beneficiary_share",
+    "satisfaction",
+    "suggestions",
+}
 pytestmark = pytest.mark.django_db
 
 
@@ -46,19 +60,7 @@ def world():
 
 def test_shape_is_exactly_the_documented_one(world):
     body = APIClient().get(URL, {"from": "2026-03-01", "to": "2026-03-31"}).json()
-    assert set(body) == {
-        "period",
-        "reach",
-        "funnel",
-        "responsiveness",
-        "diversity",
-        "connectedness",
-        "modality_share",
-        "ppp_share",
-        "ldc_beneficiary_share",
-        "satisfaction",
-        "suggestions",
-    }
+    assert set(body) == SECTIONS
     assert body["period"] == {"from": "2026-03-01", "to": "2026-03-31"}
     assert set(body["reach"]) == {"active_organisations", "countries", "ldcs", "new_organisations"}
     assert set(body["funnel"]) == {
@@ -169,19 +171,7 @@ def test_schema_declares_the_endpoint_exactly():
     assert {"from", "to", "theme", "region", "modality", "organisation_type"} <= names
     assert "400" in op["responses"]
     metrics = schema["components"]["schemas"]["Metrics"]
-    assert set(metrics["required"]) == {
-        "period",
-        "reach",
-        "funnel",
-        "responsiveness",
-        "diversity",
-        "connectedness",
-        "modality_share",
-        "ppp_share",
-        "ldc_beneficiary_share",
-        "satisfaction",
-        "suggestions",
-    }
+    assert set(metrics["required"]) == SECTIONS
     assert metrics["properties"]["ppp_share"]["nullable"] is True
     modality = schema["components"]["schemas"]["ModalityShare"]
     assert set(modality["properties"]) == {"south-south", "triangular", "north-south", "other"}

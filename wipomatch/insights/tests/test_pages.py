@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from django.test import Client
 
+from wipomatch.core.tests.helpers import client_for
 from wipomatch.insights.models import Report
 from wipomatch.listings.tests.factories import NeedFactory, OfferFactory
 from wipomatch.members.models import Organisation
@@ -16,13 +16,6 @@ from wipomatch.members.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

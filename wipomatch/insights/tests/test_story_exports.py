@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from wipomatch.stories.models import Status
-from wipomatch.stories.tests.factories import story_factory
+from wipomatch.stories.tests.factories import HEALTH_STORY, story_factory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +23,7 @@ DRAFT = "A draft about seed varieties nobody reviewed yet"
 def stories():
     coffee = story_factory(status=Status.PUBLISHED, countries=["ET"])
     story_factory(status=Status.PUBLISHED, version_of=coffee, language="fr", title=COFFEE_FR)
-    story_factory(
-        status=Status.PUBLISHED,
-        kind="best_practice",
-        title=HEALTH,
-        summary="The office trained ten examiners on the examination of medicines patents.",
-        body="The patent office organised a two-week course on pharmaceutical patents. " * 4,
-        themes=["public-health"],
-        ip_areas=["patents"],
-        countries=["PE"],
-        sdg_goals=[3],
-    )
+    story_factory(status=Status.PUBLISHED, **{**HEALTH_STORY, "title": HEALTH})
     story_factory(title=DRAFT)
     story_factory(status=Status.SUBMITTED, title=DRAFT + " (submitted)")
     return coffee

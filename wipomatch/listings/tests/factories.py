@@ -120,6 +120,32 @@ OFFERS = [
     },
 ]
 
+# A French need and an English offer that answer each other (same theme, IP area, assistance and
+# languages): the pair the suggestion tests and journeys publish.
+PATENT_TRAINING_NEED = {
+    "title": "Formation des examinateurs de brevets pharmaceutiques",
+    "summary": "Notre office a besoin d'une formation pour dix examinateurs de brevets.",
+    "description": "Nous recevons de plus en plus de demandes de brevets sur des médicaments "
+    "et cherchons une formation pratique sur la nouveauté et l'activité inventive.",
+    "language": "fr",
+    "themes": ["public-health"],
+    "ip_areas": ["patents"],
+    "assistance_types": ["training"],
+    "delivery_languages": ["fr", "en"],
+}
+PATENT_COURSE_OFFER = {
+    "title": "Online course on patent examination of medicines",
+    "summary": "Places in our online course on the examination of pharmaceutical patents.",
+    "description": "Senior examiners teach novelty, inventive step and the examination of "
+    "pharmaceutical inventions, with exercises on real files.",
+    "language": "en",
+    "themes": ["public-health"],
+    "ip_areas": ["patents"],
+    "assistance_types": ["training"],
+    "resource_types": ["human"],
+    "delivery_languages": ["en", "fr"],
+}
+
 
 _FACILITATOR_EMAIL = "listing-factory-facilitator@wipo.example.org"
 
@@ -183,9 +209,15 @@ def move_to(listing: Listing, status: str, facilitator=None) -> Listing:
     return listing
 
 
+def _sample_list(field: str):
+    """A fresh copy of one list of the factory's current sample (NEEDS or OFFERS)."""
+    return factory.LazyAttribute(lambda o: list(o.sample[field]))
+
+
 class _ListingFactory(factory.django.DjangoModelFactory):
     """Keyword arguments: the fields of ListingData, plus `organisation`, `user` (a member of it;
-    created when missing), `status` and `facilitator` (who publishes or reviews)."""
+    created when missing), `status` and `facilitator` (who publishes or reviews). The texts and
+    vocabularies come from the subclass's `sample` parameter."""
 
     class Meta:
         model = Listing
@@ -194,6 +226,13 @@ class _ListingFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     language = "en"
     status = Status.DRAFT
+    title = factory.LazyAttribute(lambda o: o.sample["title"])
+    summary = factory.LazyAttribute(lambda o: o.sample["summary"])
+    description = factory.LazyAttribute(lambda o: o.sample["description"])
+    themes = _sample_list("themes")
+    ip_areas = _sample_list("ip_areas")
+    assistance_types = _sample_list("assistance_types")
+    sdg_goals = _sample_list("sdg_goals")
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
@@ -214,15 +253,8 @@ class NeedFactory(_ListingFactory):
         sample = factory.Iterator(NEEDS)
 
     kind = Kind.NEED
-    title = factory.LazyAttribute(lambda o: o.sample["title"])
-    summary = factory.LazyAttribute(lambda o: o.sample["summary"])
-    description = factory.LazyAttribute(lambda o: o.sample["description"])
-    themes = factory.LazyAttribute(lambda o: list(o.sample["themes"]))
-    ip_areas = factory.LazyAttribute(lambda o: list(o.sample["ip_areas"]))
-    assistance_types = factory.LazyAttribute(lambda o: list(o.sample["assistance_types"]))
     modalities = factory.LazyFunction(lambda: ["south-south"])
     delivery_languages = factory.LazyFunction(lambda: ["en", "fr"])
-    sdg_goals = factory.LazyAttribute(lambda o: list(o.sample["sdg_goals"]))
 
 
 class OfferFactory(_ListingFactory):
@@ -230,13 +262,7 @@ class OfferFactory(_ListingFactory):
         sample = factory.Iterator(OFFERS)
 
     kind = Kind.OFFER
-    title = factory.LazyAttribute(lambda o: o.sample["title"])
-    summary = factory.LazyAttribute(lambda o: o.sample["summary"])
-    description = factory.LazyAttribute(lambda o: o.sample["description"])
-    themes = factory.LazyAttribute(lambda o: list(o.sample["themes"]))
-    ip_areas = factory.LazyAttribute(lambda o: list(o.sample["ip_areas"]))
-    assistance_types = factory.LazyAttribute(lambda o: list(o.sample["assistance_types"]))
-    resource_types = factory.LazyAttribute(lambda o: list(o.sample["resource_types"]))
+    resource_types = _sample_list("resource_types")
     modalities = factory.LazyFunction(lambda: ["south-south", "triangular"])
     delivery_languages = factory.LazyFunction(lambda: ["en", "es"])
     # A budget only goes with an offer of financial resources.
@@ -249,7 +275,6 @@ class OfferFactory(_ListingFactory):
     budget_currency = factory.LazyAttribute(
         lambda o: o.sample.get("budget_currency", "") if o.budget_min is not None else ""
     )
-    sdg_goals = factory.LazyAttribute(lambda o: list(o.sample["sdg_goals"]))
 
 
 def listing_data(kind: str = Kind.NEED, **changes) -> ListingData:

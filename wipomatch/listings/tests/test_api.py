@@ -8,16 +8,14 @@ still pending, a facilitator and a platform admin (both with TOTP, as the staff 
 from datetime import date, timedelta
 
 import pytest
-from django.conf import settings
-from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from wipomatch.core.audit import audit_trail_for
+from wipomatch.core.tests.helpers import client_for, count_queries
 from wipomatch.listings import services
 from wipomatch.listings.models import Kind, Listing, ListingRevision, Status
 from wipomatch.listings.search import clear_search_cache
@@ -48,21 +46,9 @@ OWNER_SIDE = {"contributor", "facilitator", "admin"}  # may change the target's 
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(db):
-    # A transactional test elsewhere in the process may have flushed the session's data.
-    if not Country.objects.exists():
-        call_command("load_reference", verbosity=0)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters_language_and_search_cache():
+def _fresh_data_throttle_counters_and_search_cache(reference_data, fresh_cache):
     # The search keeps a per-process cache of the catalogue; each test starts from its own.
     clear_search_cache()
-    cache.clear()
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    cache.clear()
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _organisation(name: str, country: str, org_type: str):
@@ -101,14 +87,8 @@ def world(db):
 
 @pytest.fixture
 def client_as(world):
-    def build(role: str) -> APIClient:
-        client = APIClient()
-        user = world["users"][role]
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return build
+    """An API client signed in (session) as one of the roles of ROLES."""
+    return lambda role: client_for(world["users"][role], client_class=APIClient)
 
 
 def need_data(**overrides) -> ListingData:
@@ -993,13 +973,6 @@ def _run_pending_search_updates() -> None:
 # --- Queries -------------------------------------------------------------------------------------
 
 
-def _queries(client, path, params) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path, params)
-    assert response.status_code == 200, response.content
-    return len(captured)
-
-
 # Queries of a list page: the search cache's version, the filtered ids, the cards and their terms,
 # countries, regions and SDG goals (facets come from the cache). Signed-in clients add the session
 # and the user (staff also the 2FA check).
@@ -1021,19 +994,19 @@ def test_list_runs_the_same_few_queries_whatever_the_page_size(
     client = client_as(role)
     client.get("/api/v1/offers/")  # the first request of a process loads a few caches
     expected = LIST_QUERIES + SIGN_IN_QUERIES[role]
-    assert _queries(client, "/api/v1/offers/", {"page_size": 2}) == expected
-    assert _queries(client, "/api/v1/offers/", {"page_size": 12}) == expected
+    assert count_queries(client, "/api/v1/offers/", {"page_size": 2}) == expected
+    assert count_queries(client, "/api/v1/offers/", {"page_size": 12}) == expected
     # Filtering by vocabulary adds the check that the slugs exist.
     filtered = {
         "page_size": 12,
         "theme": "food-security-agriculture",
         "ip_area": "geographical-indications",
     }
-    assert _queries(client, "/api/v1/offers/", filtered) == expected + 1
+    assert count_queries(client, "/api/v1/offers/", filtered) == expected + 1
     if role != "anonymous":
         # My listings: the same, plus the membership lookup.
-        mine_small = _queries(client, "/api/v1/offers/", {"page_size": 2, "mine": 1})
-        mine_large = _queries(client, "/api/v1/offers/", {"page_size": 12, "mine": 1})
+        mine_small = count_queries(client, "/api/v1/offers/", {"page_size": 2, "mine": 1})
+        mine_large = count_queries(client, "/api/v1/offers/", {"page_size": 12, "mine": 1})
         assert mine_small == mine_large <= expected + 1
 
 

@@ -26,12 +26,10 @@ def cache_on(settings):
     clear_search_cache()
     clear_browse_choices()
     caches[settings.FRAGMENT_CACHE].clear()
-    translation.activate("en")
     yield
     clear_search_cache()
     clear_browse_choices()
     caches[settings.FRAGMENT_CACHE].clear()
-    translation.activate("en")
 
 
 def _results(html: str) -> str:

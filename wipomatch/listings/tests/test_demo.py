@@ -30,17 +30,10 @@ from wipomatch.members.demo import (
 )
 from wipomatch.members.models import Membership
 from wipomatch.reference.models import Country, VocabularyTerm
+from wipomatch.reference.tests.taxonomy import THEMES
 
 pytestmark = pytest.mark.django_db
 
-THEMES = {
-    "food-security-agriculture",
-    "public-health",
-    "green-innovation",
-    "ip-management",
-    "creative-industries",
-    "other",
-}
 M49_REGIONS = {"002", "019", "142", "150", "009"}
 SCRIPTS = {
     "ar": re.compile(r"[\u0600-\u06ff]"),
@@ -56,10 +49,8 @@ LATIN_MARKERS = {
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(db):
-    # A transactional test elsewhere in the process may have flushed the session's data.
-    if not Country.objects.exists():
-        call_command("load_reference", verbosity=0)
+def _reference_data(reference_data):
+    """A transactional test elsewhere in the process may have flushed the session's data."""
 
 
 def seed(**options) -> str:

@@ -9,7 +9,6 @@ from dataclasses import replace
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from wipomatch.members.models import Membership
 from wipomatch.members.tests.factories import (
@@ -30,13 +29,6 @@ pytestmark = pytest.mark.django_db
 
 LOGIN, DONE = "login", "done"
 ROLES = ("anonymous", "applicant", "contributor", "other_focal_point", "facilitator", "admin")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    translation.activate("en")
-    yield
-    translation.activate("en")
 
 
 @pytest.fixture

@@ -10,17 +10,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from wipomatch.core.audit import audit_trail_for
-from wipomatch.members.models import Membership
 from wipomatch.members.tests.factories import (
-    FacilitatorFactory,
-    FocalPointFactory,
     MembershipFactory,
     OrganisationFactory,
-    country,
 )
 
 from .. import services
@@ -38,27 +34,13 @@ def lexical_embedder(settings):
     settings.LISTING_EMBEDDER = "hashing"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    translation.activate("en")
-    yield
-    translation.activate("en")
-
-
 @pytest.fixture
-def team(django_capture_on_commit_callbacks):
-    org = OrganisationFactory(name="Senegal IP Office", country=country("SN"))
-    focal = FocalPointFactory(organisation=org, user__preferred_language="fr").user
-    contributor = MembershipFactory(organisation=org, role=Membership.Role.CONTRIBUTOR).user
-    offer = OfferFactory(organisation=org, user=contributor, status=Status.PUBLISHED)
-    return {
-        "org": org,
-        "focal": focal,
-        "contributor": contributor,
-        "facilitator": FacilitatorFactory(email="facilitator@wipo.example.org"),
-        "offer": offer,
-        "committed": lambda: django_capture_on_commit_callbacks(execute=True),
-    }
+def team(team, on_commit):
+    """The listings team (conftest.py) with a published offer of its contributor."""
+    offer = OfferFactory(
+        organisation=team["org"], user=team["contributor"], status=Status.PUBLISHED
+    )
+    return {**team, "offer": offer, "committed": on_commit}
 
 
 def _edit(team, **changes):

@@ -11,14 +11,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from wipomatch.core.audit import audit_trail_for
-from wipomatch.members.models import Membership, Organisation
+from wipomatch.members.models import Organisation
 from wipomatch.members.tests.factories import (
     ApplicationFactory,
-    FacilitatorFactory,
     FocalPointFactory,
-    MembershipFactory,
     OrganisationFactory,
-    country,
 )
 
 from .. import services
@@ -32,33 +29,6 @@ pytestmark = pytest.mark.django_db
 def lexical_embedder(settings):
     """E-mails and embeddings run on commit here; the bag-of-terms embedder keeps that fast."""
     settings.LISTING_EMBEDDER = "hashing"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    translation.activate("en")
-    yield
-    translation.activate("en")
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def team():
-    """An approved organisation in Senegal with a French-speaking focal point and an
-    English-speaking contributor, and a facilitator."""
-    org = OrganisationFactory(name="Senegal IP Office", country=country("SN"))
-    focal = FocalPointFactory(organisation=org, user__preferred_language="fr").user
-    contributor = MembershipFactory(organisation=org, role=Membership.Role.CONTRIBUTOR).user
-    return {
-        "org": org,
-        "focal": focal,
-        "contributor": contributor,
-        "facilitator": FacilitatorFactory(email="facilitator@wipo.example.org"),
-    }
 
 
 def _actions(listing) -> list[tuple[str, str, str]]:

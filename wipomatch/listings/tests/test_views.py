@@ -7,12 +7,17 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from wipomatch.core.audit import audit_trail_for
+from wipomatch.core.tests.helpers import (
+    assert_history_restore_gets_the_whole_page,
+    client_for,
+    count_queries,
+    text,
+)
 from wipomatch.members.models import Membership, Organisation
 from wipomatch.members.tests.factories import (
     ApplicationFactory,
@@ -34,18 +39,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def english_and_fresh_search(settings):
-    """Start every test in English with an empty search cache and the fast embedder."""
+    """Start every test with an empty search cache and the fast embedder (in English: the
+    project's conftest.py)."""
     settings.LISTING_EMBEDDER = "hashing"
     clear_search_cache()
-    translation.activate("en")
     yield
-    translation.activate("en")
     clear_search_cache()
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
@@ -61,17 +60,6 @@ def member(org):
 @pytest.fixture
 def facilitator():
     return FacilitatorFactory(email="facilitator@wipo.example.org")
-
-
-def client_for(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    return response.content.decode()
 
 
 def titles(response) -> set[str]:
@@ -302,18 +290,7 @@ def test_the_search_form_updates_results_and_facets_through_htmx(catalogue):
     assert 'id="filters-heading"' in body  # the facets come back with their new counts
     assert "1 need found" in body
     assert "HX-Request" in partial["Vary"]
-    restore = client.get(
-        reverse("listings:need_list"),
-        HTTP_HX_REQUEST="true",
-        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
-    )
-    assert "<html" in text(restore)
-
-
-def _queries(client, url, **headers) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url, **headers).status_code == 200
-    return len(ctx.captured_queries)
+    assert_history_restore_gets_the_whole_page(client, reverse("listings:need_list"))
 
 
 @pytest.mark.parametrize("who", ["visitor", "member"])
@@ -331,7 +308,7 @@ def test_list_pages_run_the_same_queries_whatever_the_number_of_listings(
     make(5)
     for name, _factory in kinds:  # the first search of a process loads its index
         client.get(reverse(f"listings:{name}"))
-    few = {name: _queries(client, reverse(f"listings:{name}")) for name, _f in kinds}
+    few = {name: count_queries(client, reverse(f"listings:{name}")) for name, _f in kinds}
     make(35)
     for name, _factory in kinds:
         url = reverse(f"listings:{name}")
@@ -339,7 +316,7 @@ def test_list_pages_run_the_same_queries_whatever_the_number_of_listings(
         with django_assert_max_num_queries(few[name]):
             response = client.get(url)
         assert len(response.context["listings"]) == 20
-        assert _queries(client, url, HTTP_HX_REQUEST="true") <= few[name]
+        assert count_queries(client, url, HTTP_HX_REQUEST="true") <= few[name]
         assert few[name] <= 16
 
 

@@ -19,15 +19,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def same_org(committed):
+def same_org(on_commit):
     """An organisation that both seeks and provides, and another provider."""
     both = OrganisationFactory()
-    with committed():
+    with on_commit():
         need = NeedFactory(organisation=both, status="published", **NEED)
         own = OfferFactory(organisation=both, status="published", **MATCHING_OFFER)
         other = OfferFactory(
@@ -74,8 +69,8 @@ def test_the_refresh_command_recomputes_lists(same_org, capsys):
     assert MatchState.objects.count() == 3
 
 
-def test_an_offer_delivered_in_chinese_only_is_ranked_last_and_says_so(committed, client):
-    with committed():
+def test_an_offer_delivered_in_chinese_only_is_ranked_last_and_says_so(on_commit, client):
+    with on_commit():
         need = NeedFactory(
             status="published", **{**NEED, "language": "en", "delivery_languages": ["en"]}
         )

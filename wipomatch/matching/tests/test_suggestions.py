@@ -6,7 +6,13 @@ from django.utils import translation
 
 from wipomatch.core.audit import audit_trail_for
 from wipomatch.listings import services as listing_services
-from wipomatch.listings.tests.factories import NeedFactory, OfferFactory, publish
+from wipomatch.listings.tests.factories import (
+    PATENT_COURSE_OFFER,
+    PATENT_TRAINING_NEED,
+    NeedFactory,
+    OfferFactory,
+    publish,
+)
 from wipomatch.listings.validation import ListingData
 from wipomatch.matching.models import Dismissal, Suggestion
 from wipomatch.members.tests.factories import (
@@ -17,29 +23,8 @@ from wipomatch.members.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-NEED = {
-    "title": "Formation des examinateurs de brevets pharmaceutiques",
-    "summary": "Notre office a besoin d'une formation pour dix examinateurs de brevets.",
-    "description": "Nous recevons de plus en plus de demandes de brevets sur des médicaments "
-    "et cherchons une formation pratique sur la nouveauté et l'activité inventive.",
-    "language": "fr",
-    "themes": ["public-health"],
-    "ip_areas": ["patents"],
-    "assistance_types": ["training"],
-    "delivery_languages": ["fr", "en"],
-}
-MATCHING_OFFER = {
-    "title": "Online course on patent examination of medicines",
-    "summary": "Places in our online course on the examination of pharmaceutical patents.",
-    "description": "Senior examiners teach novelty, inventive step and the examination of "
-    "pharmaceutical inventions, with exercises on real files.",
-    "language": "en",
-    "themes": ["public-health"],
-    "ip_areas": ["patents"],
-    "assistance_types": ["training"],
-    "resource_types": ["human"],
-    "delivery_languages": ["en", "fr"],
-}
+NEED = PATENT_TRAINING_NEED
+MATCHING_OFFER = PATENT_COURSE_OFFER
 UNRELATED_OFFER = {
     "title": "Grants for film festivals",
     "summary": "Support for audiovisual producers to attend film markets.",
@@ -55,15 +40,9 @@ UNRELATED_OFFER = {
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what happens after commit (tasks are immediate in tests), as in production."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def market(committed):
+def market(on_commit):
     seeker = OrganisationFactory()
-    with committed():
+    with on_commit():
         need = NeedFactory(organisation=seeker, status="published", **NEED)
         good = OfferFactory(status="published", **MATCHING_OFFER)
         bad = OfferFactory(status="published", **UNRELATED_OFFER)
@@ -87,18 +66,18 @@ def test_publishing_listings_computes_suggestions_in_the_background(market):
     ).exists()
 
 
-def test_a_closed_offer_disappears_from_suggestions(market, committed):
+def test_a_closed_offer_disappears_from_suggestions(market, on_commit):
     owner = market["good"].created_by
-    with committed():
+    with on_commit():
         listing_services.listing_close(user=owner, listing=market["good"], reason="fulfilled")
     assert market["good"].pk not in _ranked_offers(market["need"])
     assert not Suggestion.objects.filter(offer=market["good"]).exists()
 
 
-def test_editing_a_listing_refreshes_its_suggestions(market, committed):
+def test_editing_a_listing_refreshes_its_suggestions(market, on_commit):
     owner = market["bad"].created_by
     data = ListingData(**{**MATCHING_OFFER, "title": "Second course on pharmaceutical patents"})
-    with committed():
+    with on_commit():
         listing_services.listing_update(user=owner, listing=market["bad"], data=data)
         listing_services.listing_revision_accept(
             facilitator=FacilitatorFactory(),
@@ -108,7 +87,7 @@ def test_editing_a_listing_refreshes_its_suggestions(market, committed):
     assert "public-health" in row.explanation["shared_themes"]
 
 
-def test_dismissed_suggestions_stay_dismissed_after_a_refresh(client, market, committed):
+def test_dismissed_suggestions_stay_dismissed_after_a_refresh(client, market, on_commit):
     need = market["need"]
     client.force_login(need.created_by)
     url = reverse("matching:dismiss", args=[need.pk, market["good"].pk])
@@ -126,7 +105,7 @@ def test_dismissed_suggestions_stay_dismissed_after_a_refresh(client, market, co
     assert event.data["other_id"] == market["good"].pk
     assert "Dismissed suggestion" in client.get(need.get_absolute_url()).content.decode()
     # A later change re-ranks everything; the dismissed pair still never shows.
-    with committed():
+    with on_commit():
         publish(OfferFactory(**{**MATCHING_OFFER, "title": "Another patent course"}))
     page = client.get(reverse("matching:suggestions", args=[need.pk]))
     assert market["good"].title not in page.content.decode()
@@ -172,8 +151,8 @@ def test_outsiders_cannot_see_a_listings_suggestions(client, market, who):
         assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_unpublished_listings_never_leak_through_suggestions(client, market, committed):
-    with committed():
+def test_unpublished_listings_never_leak_through_suggestions(client, market, on_commit):
+    with on_commit():
         draft = OfferFactory(**{**MATCHING_OFFER, "title": "Secret draft course on patents"})
     need = market["need"]
     client.force_login(need.created_by)
@@ -213,7 +192,7 @@ def test_the_api_gives_ranked_explained_suggestions_to_the_owner_only(client, ma
     assert client.get(f"/api/v1/offers/{need.pk}/suggestions/").status_code == 404
 
 
-def test_new_strong_suggestions_are_announced_once_for_the_brokering_workflow(committed):
+def test_new_strong_suggestions_are_announced_once_for_the_brokering_workflow(on_commit):
     from wipomatch.matching.services import strong_suggestion_found
 
     heard = []
@@ -223,7 +202,7 @@ def test_new_strong_suggestions_are_announced_once_for_the_brokering_workflow(co
 
     strong_suggestion_found.connect(listener)
     try:
-        with committed():
+        with on_commit():
             need = NeedFactory(status="published", **NEED)
             offer = OfferFactory(status="published", **MATCHING_OFFER)
         assert (need.pk, offer.pk, "need", 1) in heard
@@ -231,7 +210,7 @@ def test_new_strong_suggestions_are_announced_once_for_the_brokering_workflow(co
         count = len(heard)
         # Re-ranking the same pair (an edit) does not announce it again.
         data = ListingData(**{**MATCHING_OFFER, "summary": "Places in our online patent course."})
-        with committed():
+        with on_commit():
             listing_services.listing_update(user=offer.created_by, listing=offer, data=data)
         assert len(heard) == count
     finally:

@@ -2,7 +2,8 @@
 pending applicant and the staff."""
 
 import pytest
-from django.test import Client
+
+from wipomatch.core.tests.helpers import client_for
 
 from ..models import Membership
 from .factories import (
@@ -69,10 +70,5 @@ def visitor(db):
 
 @pytest.fixture
 def login():
-    def _login(user) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return _login
+    """`login(user)`: a client signed in as `user` (anonymous for None)."""
+    return client_for

@@ -62,93 +62,42 @@ def world(db):
     }
 
 
-# view name -> (method, how to build the URL args from the world, POST data, expected per role
-# in the order of ROLES)
+# How to build a view's URL arguments from the world.
+NO_ARGS = lambda w: []  # noqa: E731
+ORG = lambda w: [w["org"].pk]  # noqa: E731
+PENDING_ORG = lambda w: [w["application"].organisation.pk]  # noqa: E731
+APPLICATION = lambda w: [w["application"].pk]  # noqa: E731
+JOIN_REQUEST = lambda w: [w["join_request"].pk]  # noqa: E731
+MEMBERSHIP = lambda w: [w["contributor_membership"].pk]  # noqa: E731
+INVITATION = lambda w: [w["invitation"].pk]  # noqa: E731
+INVITATION_TOKEN = lambda w: [w["invitation"].token]  # noqa: E731
+
+# view name -> (method, URL args, POST data, expected per role in the order of ROLES)
 MATRIX = {
-    "directory": ("get", lambda w: [], None, [200] * 7),
-    "criteria": ("get", lambda w: [], None, [200] * 7),
-    "organisation_detail": ("get", lambda w: [w["org"].pk], None, [200] * 7),
-    "pending_organisation_detail": (
-        "get",
-        lambda w: [w["application"].organisation.pk],
-        None,
-        [404, 200, 404, 404, 404, 200, 200],
-    ),
-    "apply": ("get", lambda w: [], None, [LOGIN, 200, 200, 200, 200, 200, 200]),
-    "application_detail": (
-        "get",
-        lambda w: [w["application"].pk],
-        None,
-        [LOGIN, 200, 404, 404, 404, 200, 200],
-    ),
-    "application_edit": (
-        "get",
-        lambda w: [w["application"].pk],
-        None,
-        [LOGIN, 200, 404, 404, 404, 403, 403],
-    ),
-    "review_queue": ("get", lambda w: [], None, [LOGIN, 403, 403, 403, 403, 200, 200]),
-    "review_application": (
-        "get",
-        lambda w: [w["application"].pk],
-        None,
-        [LOGIN, 403, 404, 404, 404, 200, 200],
-    ),
-    "organisation_edit": (
-        "get",
-        lambda w: [w["org"].pk],
-        None,
-        [LOGIN, 403, 403, 403, 200, 200, 200],
-    ),
-    "join": ("get", lambda w: [w["org"].pk], None, [LOGIN, 200, 200, 200, 200, 200, 200]),
-    "organisation_team": (
-        "get",
-        lambda w: [w["org"].pk],
-        None,
-        [LOGIN, 403, 403, 403, 200, 200, 200],
-    ),
-    "organisation_suspend": (
-        "get",
-        lambda w: [w["org"].pk],
-        None,
-        [LOGIN, 403, 403, 403, 403, 200, 200],
-    ),
-    "organisation_reinstate": (
-        "get",
-        lambda w: [w["org"].pk],
-        None,
-        [LOGIN, 403, 403, 403, 403, 200, 200],
-    ),
+    "directory": ("get", NO_ARGS, None, [200] * 7),
+    "criteria": ("get", NO_ARGS, None, [200] * 7),
+    "organisation_detail": ("get", ORG, None, [200] * 7),
+    "pending_organisation_detail": ("get", PENDING_ORG, None, [404, 200, 404, 404, 404, 200, 200]),
+    "apply": ("get", NO_ARGS, None, [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "application_detail": ("get", APPLICATION, None, [LOGIN, 200, 404, 404, 404, 200, 200]),
+    "application_edit": ("get", APPLICATION, None, [LOGIN, 200, 404, 404, 404, 403, 403]),
+    "review_queue": ("get", NO_ARGS, None, [LOGIN, 403, 403, 403, 403, 200, 200]),
+    "review_application": ("get", APPLICATION, None, [LOGIN, 403, 404, 404, 404, 200, 200]),
+    "organisation_edit": ("get", ORG, None, [LOGIN, 403, 403, 403, 200, 200, 200]),
+    "join": ("get", ORG, None, [LOGIN, 200, 200, 200, 200, 200, 200]),
+    "organisation_team": ("get", ORG, None, [LOGIN, 403, 403, 403, 200, 200, 200]),
+    "organisation_suspend": ("get", ORG, None, [LOGIN, 403, 403, 403, 403, 200, 200]),
+    "organisation_reinstate": ("get", ORG, None, [LOGIN, 403, 403, 403, 403, 200, 200]),
     "join_request_decide": (
         "post",
-        lambda w: [w["join_request"].pk],
+        JOIN_REQUEST,
         {"decision": "decline"},
         [LOGIN, 404, 403, 404, DONE, DONE, DONE],
     ),
-    "membership_remove": (
-        "get",
-        lambda w: [w["contributor_membership"].pk],
-        None,
-        [LOGIN, 404, 403, 404, 200, 200, 200],
-    ),
-    "membership_role": (
-        "post",
-        lambda w: [w["contributor_membership"].pk],
-        "role_form",
-        [LOGIN, 404, 403, 404, DONE, DONE, DONE],
-    ),
-    "invitation_revoke": (
-        "post",
-        lambda w: [w["invitation"].pk],
-        {},
-        [LOGIN, 404, 403, 404, DONE, DONE, DONE],
-    ),
-    "invitation_accept": (
-        "get",
-        lambda w: [w["invitation"].token],
-        None,
-        [LOGIN, 200, 200, 200, 200, 200, 200],
-    ),
+    "membership_remove": ("get", MEMBERSHIP, None, [LOGIN, 404, 403, 404, 200, 200, 200]),
+    "membership_role": ("post", MEMBERSHIP, "role_form", [LOGIN, 404, 403, 404, DONE, DONE, DONE]),
+    "invitation_revoke": ("post", INVITATION, {}, [LOGIN, 404, 403, 404, DONE, DONE, DONE]),
+    "invitation_accept": ("get", INVITATION_TOKEN, None, [LOGIN, 200, 200, 200, 200, 200, 200]),
 }
 
 CASES = [
@@ -182,9 +131,9 @@ def test_permission_matrix(world, login, view, role, expected):
 @pytest.mark.parametrize(
     ("url_name", "args"),
     [
-        ("join_request_decide", lambda w: [w["join_request"].pk]),
-        ("membership_role", lambda w: [w["contributor_membership"].pk]),
-        ("invitation_revoke", lambda w: [w["invitation"].pk]),
+        ("join_request_decide", JOIN_REQUEST),
+        ("membership_role", MEMBERSHIP),
+        ("invitation_revoke", INVITATION),
     ],
 )
 def test_one_off_actions_only_accept_post(world, login, url_name, args):
@@ -196,10 +145,10 @@ def test_one_off_actions_only_accept_post(world, login, url_name, args):
 @pytest.mark.parametrize(
     ("url_name", "args", "data"),
     [
-        ("join_request_decide", lambda w: [w["join_request"].pk], {"decision": "approve"}),
-        ("invitation_revoke", lambda w: [w["invitation"].pk], {}),
-        ("membership_remove", lambda w: [w["contributor_membership"].pk], {}),
-        ("organisation_team", lambda w: [w["org"].pk], {"email": "x@example.org"}),
+        ("join_request_decide", JOIN_REQUEST, {"decision": "approve"}),
+        ("invitation_revoke", INVITATION, {}),
+        ("membership_remove", MEMBERSHIP, {}),
+        ("organisation_team", ORG, {"email": "x@example.org"}),
     ],
 )
 def test_posts_without_a_csrf_token_are_refused(world, url_name, args, data):

@@ -37,12 +37,6 @@ pytestmark = pytest.mark.django_db
 SITE_URL = settings.SITE_URL.rstrip("/")
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run what services schedule after commit (the e-mails) as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def emails_to(address: str) -> list:
     return [m for m in mail.outbox if address in m.to]
 

@@ -5,11 +5,15 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+
+from wipomatch.core.tests.helpers import (
+    assert_history_restore_gets_the_whole_page,
+    count_queries,
+    text,
+)
 
 from ..criteria import CRITERIA
 from ..models import (
@@ -33,15 +37,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def text(response) -> str:
-    return response.content.decode()
 
 
 # --- Directory -------------------------------------------------------------------------------
@@ -135,30 +130,18 @@ def test_htmx_request_gets_only_the_results_partial(login):
     assert "Dakar Office" in text(partial)
     assert 'id="results-heading"' in text(partial)
     assert "HX-Request" in partial["Vary"]
-    # A history restore asks for the whole page again.
-    restore = client.get(
-        reverse("members:directory"),
-        HTTP_HX_REQUEST="true",
-        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
-    )
-    assert "<html" in text(restore)
-
-
-def _queries(client, url, **headers) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url, **headers).status_code == 200
-    return len(ctx.captured_queries)
+    assert_history_restore_gets_the_whole_page(client, reverse("members:directory"))
 
 
 def test_directory_query_count_does_not_grow_with_the_page(login):
     client = login(UserFactory())
     url = reverse("members:directory")
     OrganisationFactory.create_batch(2, themes=["public-health", "green-innovation"])
-    few = _queries(client, url)
+    few = count_queries(client, url)
     OrganisationFactory.create_batch(30, themes=["public-health", "green-innovation"])
-    many = _queries(client, url)
+    many = count_queries(client, url)
     assert few == many
-    assert _queries(client, url, HTTP_HX_REQUEST="true") <= many
+    assert count_queries(client, url, HTTP_HX_REQUEST="true") <= many
 
 
 def test_review_queue_query_count_does_not_grow(login):
@@ -167,10 +150,10 @@ def test_review_queue_query_count_does_not_grow(login):
     OrganisationFactory(name="Same name")
     for _ in range(2):
         ApplicationFactory().possible_duplicates.set(Organisation.objects.approved())
-    few = _queries(client, url)
+    few = count_queries(client, url)
     for _ in range(10):
         ApplicationFactory().possible_duplicates.set(Organisation.objects.approved())
-    assert _queries(client, url) == few
+    assert count_queries(client, url) == few
 
 
 def test_team_page_query_count_does_not_grow_with_the_team(login):
@@ -181,11 +164,11 @@ def test_team_page_query_count_does_not_grow_with_the_team(login):
     MembershipFactory(organisation=org)
     JoinRequestFactory(organisation=org)
     InvitationFactory(organisation=org, invited_by=focal.user)
-    few = _queries(client, url)
+    few = count_queries(client, url)
     MembershipFactory.create_batch(8, organisation=org)
     JoinRequestFactory.create_batch(5, organisation=org)
     InvitationFactory.create_batch(5, organisation=org, invited_by=focal.user)
-    assert _queries(client, url) == few
+    assert count_queries(client, url) == few
 
 
 # --- Profile ---------------------------------------------------------------------------------

@@ -1,8 +1,6 @@
 """The cast of the messaging tests: two organisations in a conversation, an outsider and staff."""
 
 import pytest
-from django.test import Client
-from django.utils import translation
 
 from wipomatch.members.models import Membership
 from wipomatch.members.tests.factories import (
@@ -14,18 +12,6 @@ from wipomatch.members.tests.factories import (
 )
 
 from ..services import conversation_open
-
-
-@pytest.fixture(autouse=True)
-def english():
-    translation.activate("en")
-    yield
-    translation.activate("en")
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
@@ -78,10 +64,3 @@ def subject(db):
 @pytest.fixture
 def conversation(subject, seeker_org, provider_org):
     return conversation_open(subject=subject, organisations=[seeker_org, provider_org])
-
-
-def client_for(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client

@@ -3,6 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
+from wipomatch.core.tests.helpers import client_for
+
 from ..models import Notification
 from ..services import notify
 from .factories import NotificationFactory
@@ -11,10 +13,7 @@ LIST = "/api/v1/notifications/"
 
 
 def api_for(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
+    return client_for(user, client_class=APIClient)
 
 
 @pytest.fixture

@@ -2,15 +2,14 @@
 scheduler runs at the same moment send each digest once; two requests opening the conversation
 of one subject get the same conversation."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
+from wipomatch.core.tests.helpers import race
 from wipomatch.members.tests.factories import FocalPointFactory, OrganisationFactory
 
 from .. import digest
@@ -26,32 +25,8 @@ pytestmark = [
 
 
 @pytest.fixture(autouse=True)
-def reference(transactional_db):
-    from wipomatch.reference.models import Country
-
-    if not Country.objects.exists():
-        call_command("load_reference", verbosity=0)
-
-
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = ("ok", call())
-        except Exception as error:  # noqa: BLE001 - reported by the assertion
-            results[index] = ("crashed", repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
+def reference(transactional_db, reference_data):
+    """Transactional tests may start from an emptied database: the reference data again."""
 
 
 @pytest.mark.parametrize("first_digest", [True, False])
@@ -67,7 +42,7 @@ def test_two_weekly_runs_at_once_send_each_digest_once(first_digest):
     # A section that always has something (like "your open cases") must not go out twice either.
     digest.register_section("Open cases", lambda user, since: [{"title": "Case 1", "url": ""}])
     try:
-        results = _race(digests_send_weekly, digests_send_weekly)
+        results = race(digests_send_weekly, digests_send_weekly)
     finally:
         digest.unregister_section("Open cases")
     assert all(status == "ok" for status, _summary in results), results
@@ -78,7 +53,7 @@ def test_two_weekly_runs_at_once_send_each_digest_once(first_digest):
 
 def test_two_requests_open_one_conversation():
     subject, first, second = (OrganisationFactory() for _ in range(3))
-    results = _race(
+    results = race(
         lambda: conversation_open(subject=subject, organisations=[first, second]).pk,
         lambda: conversation_open(subject=subject, organisations=[first, second]).pk,
     )

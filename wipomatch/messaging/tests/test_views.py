@@ -4,16 +4,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from wipomatch.core.tests.helpers import client_for, text
+
 from ..models import Category, Frequency, Message, Notification
 from ..selectors import frequency_for
 from ..services import conversation_open, message_post, preference_set
 from ..unsubscribe import unsubscribe_token
-from .conftest import client_for
 from .factories import NotificationFactory
-
-
-def text(response) -> str:
-    return response.content.decode()
 
 
 def login_redirect(response) -> bool:

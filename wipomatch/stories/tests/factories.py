@@ -28,6 +28,18 @@ BODY = (
     "## What worked\n\n- Farmers decided every rule together\n- Inspections cost little\n"
 )
 
+# A second story unlike story_data's in every facet: kind, theme, IP area, SDG, country (Peru).
+HEALTH_STORY = {
+    "kind": "best_practice",
+    "title": "Patent examiners trained on pharmaceutical inventions",
+    "summary": "The office trained ten examiners on the examination of medicines patents.",
+    "body": "The patent office organised a two-week course on pharmaceutical patents. " * 4,
+    "themes": ["public-health"],
+    "ip_areas": ["patents"],
+    "countries": ["PE"],
+    "sdg_goals": [3],
+}
+
 _FACILITATOR_EMAIL = "story-factory-facilitator@wipo.example.org"
 
 

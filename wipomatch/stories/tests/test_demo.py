@@ -8,20 +8,12 @@ from PIL import Image
 
 from wipomatch.cooperation.demo import seed_demo_cooperation
 from wipomatch.members.demo import seed_demo
+from wipomatch.reference.tests.taxonomy import THEMES
 
 from ..demo import load_demo_stories, seed_demo_stories
 from ..models import Status, Story, StoryImage
 
 pytestmark = pytest.mark.django_db
-
-THEMES = {
-    "food-security-agriculture",
-    "public-health",
-    "green-innovation",
-    "ip-management",
-    "creative-industries",
-    "other",
-}
 
 
 @pytest.fixture

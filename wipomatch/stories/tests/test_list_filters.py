@@ -5,29 +5,18 @@ import pytest
 
 from wipomatch.stories.models import Status
 
-from .factories import story_factory
+from .factories import HEALTH_STORY, story_factory
 
 pytestmark = pytest.mark.django_db
 
 COFFEE = "Coffee farmers protect the name of their region"
-HEALTH = "Patent examiners trained on pharmaceutical inventions"
+HEALTH = HEALTH_STORY["title"]
 
 
 @pytest.fixture
 def two_stories():
     story_factory(status=Status.PUBLISHED, countries=["ET"])
-    story_factory(
-        status=Status.PUBLISHED,
-        kind="best_practice",
-        title=HEALTH,
-        summary="The office trained ten examiners on the examination of medicines patents.",
-        body="The patent office organised a two-week course on pharmaceutical patents. " * 4,
-        language="fr",
-        themes=["public-health"],
-        ip_areas=["patents"],
-        countries=["PE"],
-        sdg_goals=[3],
-    )
+    story_factory(status=Status.PUBLISHED, language="fr", **HEALTH_STORY)
 
 
 @pytest.mark.parametrize(

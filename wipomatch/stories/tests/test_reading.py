@@ -8,7 +8,7 @@ from wipomatch.listings.tests.factories import NeedFactory
 
 from ..models import Status
 from ..selectors import StoryFilters, story_search, story_versions, version_for_reader
-from .factories import story_factory
+from .factories import HEALTH_STORY, story_factory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,17 +79,7 @@ def test_one_version_per_language():
 
 def test_facets_filter_and_search():
     coffee = story_factory(status=Status.PUBLISHED, countries=["ET"])
-    health = story_factory(
-        status=Status.PUBLISHED,
-        kind="best_practice",
-        title="Patent examiners trained on pharmaceutical inventions",
-        summary="The office trained ten examiners on the examination of medicines patents.",
-        body="The patent office organised a two-week course on pharmaceutical patents. " * 4,
-        themes=["public-health"],
-        ip_areas=["patents"],
-        countries=["PE"],
-        sdg_goals=[3],
-    )
+    health = story_factory(status=Status.PUBLISHED, **HEALTH_STORY)
     assert [s.pk for s in story_search(filters=StoryFilters(kind=["best_practice"])).items] == [
         health.pk
     ]

@@ -15,7 +15,12 @@ from wipomatch.listings.filters import BrowseFilters
 from wipomatch.listings.models import Kind, Listing, Status
 from wipomatch.listings.permissions import listing_allowed_actions
 from wipomatch.listings.search.query import listing_search
-from wipomatch.listings.tests.factories import NeedFactory, OfferFactory, listing_data
+from wipomatch.listings.tests.factories import (
+    PATENT_COURSE_OFFER,
+    NeedFactory,
+    OfferFactory,
+    listing_data,
+)
 from wipomatch.matching.models import Suggestion
 from wipomatch.matching.selectors import suggestions_for_listing
 from wipomatch.members import services as member_services
@@ -44,18 +49,7 @@ NEED = {
     "delivery_languages": ["en"],
     "countries": ["TZ"],
 }
-OFFER = {
-    "title": "Online course on patent examination of medicines",
-    "summary": "Places in our online course on the examination of pharmaceutical patents.",
-    "description": "Senior examiners teach novelty, inventive step and the examination of "
-    "pharmaceutical inventions, with exercises on real files.",
-    "language": "en",
-    "themes": ["public-health"],
-    "ip_areas": ["patents"],
-    "assistance_types": ["training"],
-    "resource_types": ["human"],
-    "delivery_languages": ["en"],
-}
+OFFER = {**PATENT_COURSE_OFFER, "delivery_languages": ["en"]}
 
 
 @pytest.fixture
